@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types, type Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import {
+  beginStatement,
+  withRetries,
+  withTimeout,
+  type Database,
+  type PoolStatistics,
+  AfterCommitQueue,
+  type Queryable,
+  type QueryResult,
+  type Transaction,
+  type TransactionOptions,
+} from './database.js';
+import { acquireDirectoryLock, type DirectoryLock } from './directory-lock.js';
+
+export interface EmbeddedOptions {
+  /** Folder of the database files; undefined keeps the database in memory (tests). */
+  readonly dataDir?: string;
+  /** A data folder image from `dumpDataDir()` to start from (tests start from a migrated template). */
+  readonly image?: Blob;
+}
+
+const parsers = {
+  [types.DATE]: (value: string): string => value,
+  [types.INT8]: (value: string): number => Number(value),
+  [types.NUMERIC]: (value: string): number => Number(value),
+};
+
+/**
+ * Embedded PostgreSQL (PGlite, PostgreSQL compiled to WebAssembly) for a first run with no server.
+ * It has a single connection, so every query and transaction runs one at a time; the statistics
+ * report that as a pool of one.
+ */
+export class EmbeddedDatabase implements Database {
+  readonly kind = 'embedded' as const;
+  /** Queries and transactions started and not yet finished; PGlite runs them one at a time. */
+  private inFlight = 0;
+
+  private constructor(
+    private readonly pglite: PGlite,
+    private readonly lock: DirectoryLock | undefined,
+  ) {}
+
+  static async open(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+    let lock: DirectoryLock | undefined;
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      lock = acquireDirectoryLock(options.dataDir);
+    }
+    try {
+      const pglite = await PGlite.create({
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.image ? { loadDataDir: options.image } : {}),
+        extensions: { pg_trgm, btree_gist },
+        parsers,
+      });
+      return new EmbeddedDatabase(pglite, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  private async track<T>(work: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    return this.track(async () => {
+      const result = await this.pglite.query<Row>(text, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    });
+  }
+
+  async transaction<T>(work: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return withRetries(async () => {
+      const afterCommit = new AfterCommitQueue();
+      const result = await this.track(() =>
+        this.pglite.transaction(async (tx) => {
+          if (options?.isolation || options?.readOnly) {
+            await tx.query(beginStatement(options).replace('BEGIN', 'SET TRANSACTION'));
+          }
+          return work({ ...transactionQueryable(tx), afterCommit: (callback) => afterCommit.add(callback) });
+        }),
+      );
+      afterCommit.run();
+      return result;
+    });
+  }
+
+  async executeScript(sql: string): Promise<void> {
+    await this.pglite.exec(sql);
+  }
+
+  async withConnection<T>(
+    work: (connection: Queryable & { executeScript(sql: string): Promise<void> }) => Promise<T>,
+  ): Promise<T> {
+    return work({
+      query: (text, params) => this.query(text, params),
+      executeScript: (sql) => this.executeScript(sql),
+    });
+  }
+
+  async ping(timeoutMs: number): Promise<number> {
+    const started = performance.now();
+    await withTimeout(this.query('SELECT 1'), timeoutMs, `database did not answer within ${timeoutMs} ms`);
+    return performance.now() - started;
+  }
+
+  statistics(): PoolStatistics {
+    const active = Math.min(this.inFlight, 1);
+    return { active, idle: 1 - active, pending: Math.max(0, this.inFlight - 1), max: 1 };
+  }
+
+  connectionFailures(): number {
+    return 0;
+  }
+
+  /** The data folder as an image, for test templates and embedded backups. */
+  async dumpImage(): Promise<Blob> {
+    return this.pglite.dumpDataDir('none');
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.pglite.closed) await this.pglite.close();
+    } finally {
+      this.lock?.release();
+    }
+  }
+}
+
+function transactionQueryable(tx: PGliteTransaction): Queryable {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const result = await tx.query<Row>(text, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+  };
+}

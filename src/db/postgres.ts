@@ -1,0 +1,185 @@
+import pg from 'pg';
+import { ServiceUnavailableError } from '../shared/errors.js';
+import {
+  beginStatement,
+  withRetries,
+  withTimeout,
+  type Database,
+  type PoolStatistics,
+  AfterCommitQueue,
+  type Queryable,
+  type QueryResult,
+  type Transaction,
+  type TransactionOptions,
+} from './database.js';
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly maximumPoolSize: number;
+  readonly minimumIdle: number;
+  readonly connectionTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxLifetimeMs: number;
+  readonly statementTimeoutMs: number;
+  readonly applicationName?: string;
+  readonly onError?: (error: Error) => void;
+}
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Dates stay 'YYYY-MM-DD' strings (no time-zone shift); counts and sums come back as numbers. */
+const typeOverrides = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    if (oid === DATE_OID) return (value: string) => value;
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+  },
+};
+
+const CONNECTION_FAILURE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  if (code && (CONNECTION_FAILURE_CODES.has(code) || code.startsWith('57P') || code.startsWith('08')))
+    return true;
+  const message = (error as Error | null)?.message ?? '';
+  return /timeout exceeded when trying to connect|Connection terminated|connection closed/i.test(message);
+}
+
+/** A node-postgres pool sized and timed by `datasource.pool.*`. */
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private failures = 0;
+
+  constructor(private readonly options: PostgresOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maximumPoolSize,
+      min: options.minimumIdle,
+      connectionTimeoutMillis: options.connectionTimeoutMs,
+      idleTimeoutMillis: options.idleTimeoutMs,
+      maxLifetimeSeconds: Math.ceil(options.maxLifetimeMs / 1000),
+      statement_timeout: options.statementTimeoutMs,
+      application_name: options.applicationName ?? 'medisys',
+      types: typeOverrides,
+    });
+    // An idle client whose server went away emits here; without a listener the process would crash.
+    this.pool.on('error', (error) => options.onError?.(error));
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      this.failures++;
+      this.options.onError?.(error as Error);
+      throw new ServiceUnavailableError();
+    }
+  }
+
+  private translate(error: unknown): unknown {
+    if (isConnectionFailure(error)) return new ServiceUnavailableError();
+    return error;
+  }
+
+  async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      const result = await client.query(text, params as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      if (isConnectionFailure(error)) broken = error as Error;
+      throw this.translate(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async transaction<T>(work: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return withRetries(async () => {
+      const client = await this.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(beginStatement(options));
+        const afterCommit = new AfterCommitQueue();
+        const result = await work({
+          ...clientQueryable(client),
+          afterCommit: (callback) => afterCommit.add(callback),
+        });
+        await client.query('COMMIT');
+        afterCommit.run();
+        return result;
+      } catch (error) {
+        if (isConnectionFailure(error)) broken = error as Error;
+        else await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw this.translate(error);
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  async executeScript(sql: string): Promise<void> {
+    await this.withConnection((connection) => connection.executeScript(sql));
+  }
+
+  async withConnection<T>(
+    work: (connection: Queryable & { executeScript(sql: string): Promise<void> }) => Promise<T>,
+  ): Promise<T> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      return await work({
+        ...clientQueryable(client),
+        executeScript: async (sql: string) => {
+          await client.query(sql);
+        },
+      });
+    } catch (error) {
+      if (isConnectionFailure(error)) broken = error as Error;
+      throw this.translate(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async ping(timeoutMs: number): Promise<number> {
+    const started = performance.now();
+    await withTimeout(this.query('SELECT 1'), timeoutMs, `database did not answer within ${timeoutMs} ms`);
+    return performance.now() - started;
+  }
+
+  statistics(): PoolStatistics {
+    const total = this.pool.totalCount;
+    const idle = this.pool.idleCount;
+    return { active: total - idle, idle, pending: this.pool.waitingCount, max: this.options.maximumPoolSize };
+  }
+
+  connectionFailures(): number {
+    return this.failures;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function clientQueryable(client: pg.PoolClient): Queryable {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const result = await client.query(text, params as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    },
+  };
+}

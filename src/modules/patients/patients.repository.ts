@@ -1,0 +1,202 @@
+import type { Queryable } from '../../db/index.js';
+import { escapeLike } from '../../shared/like.js';
+import type { RegisterPatientInput, UpdatePatientInput } from './patients.schemas.js';
+
+export interface PatientRecord {
+  readonly id: string;
+  readonly mrn: string;
+  readonly name: string;
+  readonly dateOfBirth: string;
+  readonly sex: 'female' | 'male' | 'other' | 'unknown';
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly address: string | null;
+  readonly emergencyContactName: string | null;
+  readonly emergencyContactPhone: string | null;
+  readonly insuranceProvider: string | null;
+  readonly insuranceNumber: string | null;
+  readonly archived: boolean;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export type PatientSummaryRecord = Pick<
+  PatientRecord,
+  'id' | 'mrn' | 'name' | 'dateOfBirth' | 'sex' | 'phone' | 'archived'
+>;
+
+const COLUMNS = `id, mrn, name, date_of_birth AS "dateOfBirth", sex, phone, email, address,
+  emergency_contact_name AS "emergencyContactName", emergency_contact_phone AS "emergencyContactPhone",
+  insurance_provider AS "insuranceProvider", insurance_number AS "insuranceNumber", archived, version,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+const SUMMARY_COLUMNS = `id, mrn, name, date_of_birth AS "dateOfBirth", sex, phone, archived`;
+
+/** API field → column, for the fields a client may set. */
+const EDITABLE_COLUMNS = {
+  name: 'name',
+  dateOfBirth: 'date_of_birth',
+  sex: 'sex',
+  phone: 'phone',
+  email: 'email',
+  address: 'address',
+  emergencyContactName: 'emergency_contact_name',
+  emergencyContactPhone: 'emergency_contact_phone',
+  insuranceProvider: 'insurance_provider',
+  insuranceNumber: 'insurance_number',
+} as const satisfies Record<keyof UpdatePatientInput, string>;
+
+export async function insertPatient(
+  db: Queryable,
+  input: RegisterPatientInput,
+  userId: string,
+): Promise<PatientRecord> {
+  const result = await db.query<PatientRecord>(
+    `INSERT INTO patients (name, date_of_birth, sex, phone, email, address, emergency_contact_name,
+       emergency_contact_phone, insurance_provider, insurance_number, created_by, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+     RETURNING ${COLUMNS}`,
+    [
+      input.name,
+      input.dateOfBirth,
+      input.sex ?? 'unknown',
+      input.phone ?? null,
+      input.email ?? null,
+      input.address ?? null,
+      input.emergencyContactName ?? null,
+      input.emergencyContactPhone ?? null,
+      input.insuranceProvider ?? null,
+      input.insuranceNumber ?? null,
+      userId,
+    ],
+  );
+  return result.rows[0]!;
+}
+
+export async function findPatientById(db: Queryable, id: string): Promise<PatientRecord | undefined> {
+  const result = await db.query<PatientRecord>(`SELECT ${COLUMNS} FROM patients WHERE id = $1`, [id]);
+  return result.rows[0];
+}
+
+/**
+ * Applies `changes` only if the record is still at `expectedVersion` (optimistic locking). Returns
+ * undefined when it is not: the caller tells "missing" from "changed meanwhile".
+ */
+export async function updatePatientIfVersion(
+  db: Queryable,
+  id: string,
+  expectedVersion: number,
+  changes: UpdatePatientInput,
+  userId: string,
+): Promise<PatientRecord | undefined> {
+  const assignments: string[] = [];
+  const params: unknown[] = [id, expectedVersion, userId];
+  for (const [field, column] of Object.entries(EDITABLE_COLUMNS)) {
+    const value = changes[field as keyof UpdatePatientInput];
+    if (value === undefined) continue;
+    params.push(value);
+    assignments.push(`${column} = $${params.length}`);
+  }
+  const result = await db.query<PatientRecord>(
+    `UPDATE patients SET ${assignments.join(', ')}, version = version + 1, updated_at = now(), updated_by = $3
+      WHERE id = $1 AND version = $2 AND NOT archived
+      RETURNING ${COLUMNS}`,
+    params,
+  );
+  return result.rows[0];
+}
+
+export async function setPatientArchived(
+  db: Queryable,
+  id: string,
+  archived: boolean,
+  userId: string,
+): Promise<PatientRecord | undefined> {
+  const result = await db.query<PatientRecord>(
+    `UPDATE patients SET archived = $2, archived_at = CASE WHEN $2 THEN now() END, version = version + 1,
+            updated_at = now(), updated_by = $3
+      WHERE id = $1 AND archived <> $2
+      RETURNING ${COLUMNS}`,
+    [id, archived, userId],
+  );
+  return result.rows[0];
+}
+
+export interface PatientSearchCriteria {
+  readonly q: string;
+  readonly includeArchived: boolean;
+  readonly sort: 'name' | 'mrn' | 'dateOfBirth' | 'createdAt';
+  readonly order: 'asc' | 'desc';
+  readonly limit: number;
+  readonly offset: number;
+}
+
+const SORT_COLUMNS = {
+  name: 'name',
+  mrn: 'mrn',
+  dateOfBirth: 'date_of_birth',
+  createdAt: 'created_at',
+} as const;
+
+/** Most matches counted for `total`; beyond this the list says "10,000 or more". */
+export const COUNT_CAP = 10_000;
+
+function searchCondition(criteria: PatientSearchCriteria): { where: string; params: unknown[] } {
+  const params: unknown[] = [criteria.includeArchived];
+  const conditions = ['($1 OR NOT archived)'];
+  const q = criteria.q.trim();
+  if (q !== '') {
+    params.push(`%${escapeLike(q)}%`, q.toUpperCase());
+    const alternatives = [`name ILIKE $2`, `mrn = $3`];
+    const digits = q.replace(/\D/g, '');
+    if (digits.length >= 6 && /^[+0-9 ()./-]+$/.test(q)) {
+      params.push(`%${digits}`);
+      alternatives.push(`phone_digits LIKE $4`);
+    }
+    conditions.push(`(${alternatives.join(' OR ')})`);
+  }
+  return { where: conditions.join(' AND '), params };
+}
+
+/** Name contains `q` (trigram index), or exact MRN, or same phone digits. */
+export async function searchPatients(
+  db: Queryable,
+  criteria: PatientSearchCriteria,
+): Promise<{ items: PatientSummaryRecord[]; total: number }> {
+  const { where, params } = searchCondition(criteria);
+  const orderBy = `${SORT_COLUMNS[criteria.sort]} ${criteria.order === 'desc' ? 'DESC' : 'ASC'}, id`;
+  const n = params.length;
+  const [items, count] = await Promise.all([
+    db.query<PatientSummaryRecord>(
+      `SELECT ${SUMMARY_COLUMNS} FROM patients WHERE ${where} ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...params, criteria.limit, criteria.offset],
+    ),
+    db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM (SELECT 1 FROM patients WHERE ${where} LIMIT $${n + 1}) AS capped`,
+      [...params, COUNT_CAP + 1],
+    ),
+  ]);
+  return { items: items.rows, total: count.rows[0]!.total };
+}
+
+/** Patients who may be the same person: a similar name and the same birth date or phone. */
+export async function findLikelyDuplicates(
+  db: Queryable,
+  name: string,
+  dateOfBirth: string,
+  phone: string | null | undefined,
+  excludeId: string | null,
+): Promise<PatientSummaryRecord[]> {
+  const digits = (phone ?? '').replace(/\D/g, '');
+  const result = await db.query<PatientSummaryRecord>(
+    `SELECT ${SUMMARY_COLUMNS} FROM patients
+      WHERE NOT archived AND ($4::uuid IS NULL OR id <> $4)
+        AND (date_of_birth = $2 OR ($3 <> '' AND phone_digits = $3))
+        AND similarity(lower(name), lower($1)) >= 0.4
+      ORDER BY similarity(lower(name), lower($1)) DESC
+      LIMIT 5`,
+    [name, dateOfBirth, digits.length >= 4 ? digits : '', excludeId],
+  );
+  return result.rows;
+}

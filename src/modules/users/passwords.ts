@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import type { FieldError } from '../../shared/errors.js';
+
+/** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 128;
+
+export async function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, ARGON2_OPTIONS);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Verifies a password. With no stored hash (unknown user) it still spends the time of a real
+ * verification, so response times do not reveal which usernames exist.
+ */
+export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
+  if (storedHash === undefined) {
+    dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+    await argon2.verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  try {
+    return await argon2.verify(storedHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** The password rules (length, not containing the username); returns the problems, empty when acceptable. */
+export function passwordProblems(password: string, username: string, field = 'password'): FieldError[] {
+  const problems: FieldError[] = [];
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) {
+    problems.push({ field, message: `must be at least ${PASSWORD_MIN_LENGTH} characters long` });
+  }
+  if (length > PASSWORD_MAX_LENGTH) {
+    problems.push({ field, message: `must be at most ${PASSWORD_MAX_LENGTH} characters long` });
+  }
+  if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) {
+    problems.push({ field, message: 'must not contain the username' });
+  }
+  return problems;
+}
+
+/** A random password for generated accounts: 24 characters from 144 random bits. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}

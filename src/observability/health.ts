@@ -1,0 +1,101 @@
+import { statfs } from 'node:fs/promises';
+import type { Database } from '../db/index.js';
+
+export type HealthStatus = 'UP' | 'DOWN';
+
+export interface ComponentHealth {
+  readonly status: HealthStatus;
+  readonly details?: Record<string, unknown>;
+}
+
+export interface HealthReport {
+  readonly status: HealthStatus;
+  readonly components: Record<string, ComponentHealth>;
+}
+
+/** A named probe of one resource; `critical` probes take the overall status DOWN with them. */
+export interface HealthIndicator {
+  readonly name: string;
+  readonly critical: boolean;
+  check(): Promise<ComponentHealth>;
+}
+
+const PROBE_TIMEOUT_MS = 2000;
+
+export function databaseIndicator(db: Database): HealthIndicator {
+  return {
+    name: 'db',
+    critical: true,
+    async check(): Promise<ComponentHealth> {
+      const database = db.kind === 'postgres' ? 'PostgreSQL' : 'PostgreSQL (embedded PGlite)';
+      try {
+        const responseTimeMs = await db.ping(PROBE_TIMEOUT_MS);
+        return {
+          status: 'UP',
+          details: {
+            database,
+            validationQuery: 'SELECT 1',
+            responseTimeMs: Math.round(responseTimeMs * 100) / 100,
+          },
+        };
+      } catch (error) {
+        return { status: 'DOWN', details: { database, error: (error as Error).message } };
+      }
+    },
+  };
+}
+
+/** DOWN when the free space under `directory` falls below `thresholdBytes` (Spring's default is 10 MiB). */
+export function diskSpaceIndicator(directory: string, thresholdBytes = 10 * 1024 * 1024): HealthIndicator {
+  return {
+    name: 'diskSpace',
+    critical: true,
+    async check(): Promise<ComponentHealth> {
+      try {
+        const stats = await statfs(directory);
+        const total = stats.blocks * stats.bsize;
+        const free = stats.bavail * stats.bsize;
+        return {
+          status: free >= thresholdBytes ? 'UP' : 'DOWN',
+          details: { total, free, threshold: thresholdBytes, path: directory, exists: true },
+        };
+      } catch (error) {
+        return { status: 'DOWN', details: { path: directory, error: (error as Error).message } };
+      }
+    },
+  };
+}
+
+/**
+ * Runs every indicator in parallel. Results are reused for `cacheMs` so that a burst of probes from
+ * several load balancers costs one round of checks.
+ */
+export class HealthService {
+  private cached: { report: HealthReport; at: number } | undefined;
+  private inFlight: Promise<HealthReport> | undefined;
+
+  constructor(
+    private readonly indicators: readonly HealthIndicator[],
+    private readonly cacheMs = 500,
+  ) {}
+
+  async check(): Promise<HealthReport> {
+    if (this.cached && performance.now() - this.cached.at < this.cacheMs) return this.cached.report;
+    this.inFlight ??= this.runChecks().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async runChecks(): Promise<HealthReport> {
+    const results = await Promise.all(this.indicators.map((indicator) => indicator.check()));
+    const components: Record<string, ComponentHealth> = {};
+    let status: HealthStatus = 'UP';
+    this.indicators.forEach((indicator, index) => {
+      const result = results[index]!;
+      components[indicator.name] = result;
+      if (indicator.critical && result.status === 'DOWN') status = 'DOWN';
+    });
+    const report = { status, components };
+    this.cached = { report, at: performance.now() };
+    return report;
+  }
+}

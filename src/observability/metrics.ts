@@ -1,0 +1,115 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolStatistics } from '../db/index.js';
+
+export interface MetricsSources {
+  readonly poolStatistics: () => PoolStatistics;
+  readonly connectionFailures: () => number;
+}
+
+/** The route label for requests that matched no route, so unknown paths cannot explode the label set. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * One registry per MediSys instance (never prom-client's global one), holding every metric that
+ * /actuator/prometheus exports and that /actuator/metrics reads in Actuator's JSON shape.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly logins: Counter<'outcome'>;
+  readonly cacheRequests: Counter<'cache' | 'result'>;
+  readonly auditEvents: Counter<'action'>;
+  private readonly startedAt = process.hrtime.bigint();
+  private lastCpu = process.cpuUsage();
+  private lastCpuAt = process.hrtime.bigint();
+  private cpuUsage = 0;
+
+  constructor(sources: MetricsSources) {
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by method, route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.logins = new Counter({
+      name: 'medisys_logins_total',
+      help: 'Sign-in attempts by outcome (success, failure, locked).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.cacheRequests = new Counter({
+      name: 'medisys_cache_requests_total',
+      help: 'Cache look-ups by cache and result (hit, miss).',
+      labelNames: ['cache', 'result'],
+      registers: [this.registry],
+    });
+    this.auditEvents = new Counter({
+      name: 'medisys_audit_events_total',
+      help: 'Audit events written, by action.',
+      labelNames: ['action'],
+      registers: [this.registry],
+    });
+    const pool = (name: string, help: string, read: (stats: PoolStatistics) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect(): void {
+          this.set(read(sources.poolStatistics()));
+        },
+      });
+    };
+    pool('hikaricp_connections_active', 'Database connections in use.', (stats) => stats.active);
+    pool('hikaricp_connections_idle', 'Database connections open and idle.', (stats) => stats.idle);
+    pool(
+      'hikaricp_connections_pending',
+      'Requests waiting for a database connection.',
+      (stats) => stats.pending,
+    );
+    pool('hikaricp_connections_max', 'Most database connections the pool opens.', (stats) => stats.max);
+    new Counter({
+      name: 'database_connections_failed_total',
+      help: 'Database connections that could not be opened.',
+      registers: [this.registry],
+      collect(): void {
+        this.reset();
+        this.inc(sources.connectionFailures());
+      },
+    });
+    const sampleCpuUsage = (): number => this.sampleCpuUsage();
+    new Gauge({
+      name: 'process_cpu_usage',
+      help: 'Recent CPU usage of this process as a fraction of one core.',
+      registers: [this.registry],
+      collect(): void {
+        this.set(sampleCpuUsage());
+      },
+    });
+  }
+
+  /** CPU used since the previous sample, as a fraction of one core (Actuator's process.cpu.usage). */
+  sampleCpuUsage(): number {
+    const now = process.hrtime.bigint();
+    const elapsedMicros = Number(now - this.lastCpuAt) / 1000;
+    if (elapsedMicros > 100_000) {
+      const usage = process.cpuUsage(this.lastCpu);
+      this.cpuUsage = (usage.user + usage.system) / elapsedMicros;
+      this.lastCpu = process.cpuUsage();
+      this.lastCpuAt = now;
+    }
+    return this.cpuUsage;
+  }
+
+  uptimeSeconds(): number {
+    return Number(process.hrtime.bigint() - this.startedAt) / 1e9;
+  }
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config/load.js';
+import type { Database } from '../db/index.js';
+import { AuditTrail, registerAuditRoutes } from '../modules/audit/index.js';
+import { PatientsService, registerPatientRoutes } from '../modules/patients/index.js';
+import { AuthService, registerAuthRoutes, registerUserRoutes, UsersService } from '../modules/users/index.js';
+import { HealthService, databaseIndicator, diskSpaceIndicator } from '../observability/health.js';
+import type { Loggers } from '../observability/logger.js';
+import { Metrics, UNMATCHED_ROUTE } from '../observability/metrics.js';
+import { errorHandler, sendProblem } from './error-handler.js';
+import { buildManagementServer } from './management.js';
+import { registerAuthentication } from './plugins/authentication.js';
+import { refuseNulCharacters } from './plugins/request-guard.js';
+import type { Api } from './types.js';
+import { createValidatorCompiler } from './validation.js';
+import { VERSION } from './version.js';
+
+export interface AppDependencies {
+  readonly db: Database;
+  readonly loggers: Loggers;
+}
+
+/** The services behind the routes, for the CLI and tests that drive them directly. */
+export interface AppServices {
+  readonly audit: AuditTrail;
+  readonly auth: AuthService;
+  readonly users: UsersService;
+  readonly patients: PatientsService;
+}
+
+export interface MediSysApp {
+  readonly api: Api;
+  readonly management: FastifyInstance;
+  readonly services: AppServices;
+  readonly metrics: Metrics;
+  readonly health: HealthService;
+  /** Readiness goes DOWN first on shutdown so load balancers stop sending before the listener closes. */
+  markShuttingDown(): void;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export function createServices(
+  config: AppConfig,
+  dependencies: AppDependencies,
+  metrics: Metrics,
+): AppServices {
+  const { db, loggers } = dependencies;
+  const audit = new AuditTrail(db, loggers, metrics);
+  return {
+    audit,
+    auth: new AuthService(db, config, loggers, metrics),
+    users: new UsersService(db, audit, loggers),
+    patients: new PatientsService(db, audit),
+  };
+}
+
+/** The one composition root: every module is registered here with its prefix. */
+export async function buildApp(config: AppConfig, dependencies: AppDependencies): Promise<MediSysApp> {
+  const { db, loggers } = dependencies;
+  const metrics = new Metrics({
+    poolStatistics: () => db.statistics(),
+    connectionFailures: () => db.connectionFailures(),
+  });
+  const services = createServices(config, dependencies, metrics);
+  const health = new HealthService([databaseIndicator(db), diskSpaceIndicator(config.dataDir)]);
+  let shuttingDown = false;
+
+  const logger: FastifyBaseLogger = loggers.app;
+  const api = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy.length > 0 ? [...config.server.trustProxy] : false,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  api.setValidatorCompiler(createValidatorCompiler());
+  api.removeContentTypeParser('text/plain');
+  api.setErrorHandler(errorHandler);
+  api.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, {
+      status: 404,
+      title: 'Not found',
+      detail: `There is no ${request.method} ${request.url.split('?')[0]}.`,
+    }),
+  );
+  api.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('cache-control', 'no-store');
+  });
+  api.addHook('preValidation', refuseNulCharacters);
+  api.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const labels = { method: request.method, route, status: String(reply.statusCode) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    request.log.info(
+      {
+        requestId: request.id,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  await api.register(fastifyCookie);
+  await api.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'MediSys API',
+        version: VERSION,
+        description:
+          'Hospital management: patients, clinical work, finance and reports. Errors are application/problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'medisys_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  await api.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  registerAuthentication(api, { auth: services.auth, audit: services.audit, loggers });
+
+  api.get('/api/health', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    const report = await health.check();
+    return reply
+      .code(report.status === 'UP' && !shuttingDown ? 200 : 503)
+      .send({ status: shuttingDown ? 'DOWN' : report.status });
+  });
+  api.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    api.swagger(),
+  );
+  api.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MediSys</title></head>' +
+          '<body><h1>MediSys</h1><p>The API is running. Its documentation is at <a href="/api/docs">/api/docs</a>.</p></body></html>',
+      ),
+  );
+
+  registerAuthRoutes(api, services.auth, db, false);
+  registerUserRoutes(api, services.users);
+  registerPatientRoutes(api, services.patients);
+  registerAuditRoutes(api, services.audit);
+
+  const management = await buildManagementServer({
+    config,
+    db,
+    metrics,
+    health,
+    logger: loggers.app,
+    isShuttingDown: () => shuttingDown,
+  });
+
+  await api.ready();
+  return {
+    api,
+    management,
+    services,
+    metrics,
+    health,
+    markShuttingDown(): void {
+      shuttingDown = true;
+    },
+    async close(): Promise<void> {
+      shuttingDown = true;
+      await Promise.all([api.close(), management.close()]);
+    },
+  };
+}

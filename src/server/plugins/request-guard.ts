@@ -1,0 +1,27 @@
+import type { FastifyRequest } from 'fastify';
+import { ValidationError, type FieldError } from '../../shared/errors.js';
+
+/** Finds strings holding a NUL character, which PostgreSQL text cannot store, anywhere in a JSON body. */
+function findNulFields(value: unknown, path: string, found: FieldError[]): void {
+  if (found.length >= 10) return;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      found.push({ field: path || 'body', message: 'must not contain NUL characters' });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => findNulFields(item, path ? `${path}.${index}` : String(index), found));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000'))
+        found.push({ field: path || 'body', message: 'must not contain NUL characters' });
+      findNulFields(child, path ? `${path}.${key}` : key, found);
+    }
+  }
+}
+
+/** preValidation hook: refuses NUL bytes in the body and the query before any schema or SQL sees them. */
+export async function refuseNulCharacters(request: FastifyRequest): Promise<void> {
+  const found: FieldError[] = [];
+  findNulFields(request.body, '', found);
+  findNulFields(request.query, '', found);
+  if (found.length > 0) throw new ValidationError('The request contains NUL characters.', found);
+}
