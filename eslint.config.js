@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'logs/', 'coverage/', 'bin/', 'web/dist/'] },
+  {
+    ignores: ['scripts/*.mjs', 'dist/', 'node_modules/', 'data/', 'logs/', 'coverage/', 'bin/', 'web/dist/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

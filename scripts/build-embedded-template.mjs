@@ -1,0 +1,6 @@
+// Part of `npm run build`: writes dist/embedded-template.tar.gz, the initialised empty data folder
+// that a first start of the embedded database loads instead of running initdb.
+import { EmbeddedDatabase, EMBEDDED_TEMPLATE } from '../dist/db/embedded.js';
+
+await EmbeddedDatabase.writeTemplate(EMBEDDED_TEMPLATE);
+process.stdout.write(`wrote ${EMBEDDED_TEMPLATE}\n`);
