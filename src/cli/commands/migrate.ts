@@ -33,13 +33,11 @@ export async function migrateCommand(args: string[], config: AppConfig, output: 
       return status.modified.length > 0 || status.unknown.length > 0 ? EXIT_FAILURE : EXIT_OK;
     }
     assertConsistent(status);
-    if (status.pending.length === 0) {
-      output.out(`Schema is up to date (version ${status.currentVersion}).`);
-      return EXIT_OK;
-    }
     const applied = await migrate(db, { onApply: (file) => output.out(`applied ${file.fileName}`) });
     output.out(
-      `Applied ${applied.length} migration(s); schema version ${applied.at(-1)?.version ?? status.currentVersion}.`,
+      applied.length === 0
+        ? `Schema is up to date (version ${status.currentVersion}).`
+        : `Applied ${applied.length} migration(s); schema version ${applied.at(-1)!.version}.`,
     );
     return EXIT_OK;
   } finally {
