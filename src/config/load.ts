@@ -145,6 +145,14 @@ function convert(key: string, spec: KeySpec, raw: RawValue): string | number | b
   }
 }
 
+/** MEDISYS_ variables that are not configuration keys: the config file's path, the operator scripts' targets, CI. */
+const NOT_CONFIG_KEYS = new Set([
+  'MEDISYS_CONFIG',
+  'MEDISYS_URL',
+  'MEDISYS_MANAGEMENT_URL',
+  'MEDISYS_REQUIRE_SERVICES',
+]);
+
 function findConfigFile(options: LoadOptions): string | undefined {
   if (options.configFile) return path.resolve(options.cwd, options.configFile);
   const fromEnv = options.env['MEDISYS_CONFIG'];
@@ -179,8 +187,8 @@ function collectRawValues(options: LoadOptions): {
   }
   const known = new Map(Object.keys(CONFIG_KEYS).map((key) => [environmentName(key), key]));
   for (const [name, value] of Object.entries(options.env)) {
-    if (!name.startsWith('MEDISYS_') || value === undefined || name === 'MEDISYS_CONFIG') continue;
-    if (name.startsWith('MEDISYS_TEST_') || name === 'MEDISYS_REQUIRE_SERVICES') continue;
+    if (!name.startsWith('MEDISYS_') || value === undefined || NOT_CONFIG_KEYS.has(name)) continue;
+    if (name.startsWith('MEDISYS_TEST_')) continue;
     const key = known.get(name);
     if (!key) {
       throw new ConfigError(

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
+import path from 'node:path';
 import type { Database } from '../db/index.js';
 
 export type HealthStatus = 'UP' | 'DOWN';
@@ -45,6 +47,13 @@ export function databaseIndicator(db: Database): HealthIndicator {
   };
 }
 
+/** The folder itself, or the closest ancestor that exists yet (data folders are created on first use). */
+function nearestExisting(directory: string): string {
+  let current = path.resolve(directory);
+  while (!existsSync(current) && path.dirname(current) !== current) current = path.dirname(current);
+  return current;
+}
+
 /** DOWN when the free space under `directory` falls below `thresholdBytes` (Spring's default is 10 MiB). */
 export function diskSpaceIndicator(directory: string, thresholdBytes = 10 * 1024 * 1024): HealthIndicator {
   return {
@@ -52,7 +61,7 @@ export function diskSpaceIndicator(directory: string, thresholdBytes = 10 * 1024
     critical: true,
     async check(): Promise<ComponentHealth> {
       try {
-        const stats = await statfs(directory);
+        const stats = await statfs(nearestExisting(directory));
         const total = stats.blocks * stats.bsize;
         const free = stats.bavail * stats.bsize;
         return {

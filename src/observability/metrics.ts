@@ -58,6 +58,9 @@ export class Metrics {
       labelNames: ['action'],
       registers: [this.registry],
     });
+    // Zero series from the start, so rates and alerts have data before the first event.
+    for (const outcome of ['success', 'failure', 'locked']) this.logins.inc({ outcome }, 0);
+    for (const result of ['hit', 'miss']) this.cacheRequests.inc({ cache: 'patients', result }, 0);
     const pool = (name: string, help: string, read: (stats: PoolStatistics) => number): void => {
       new Gauge({
         name,
