@@ -2,25 +2,59 @@ import type { Role } from '../../shared/request-context.js';
 
 /**
  * What a route may require. Every route declares one (or is public); the authentication plugin
- * checks it against the caller's role, so no handler carries its own role checks.
+ * checks it against the caller's role, so no handler carries its own role checks. Object-level rules
+ * (which patients a doctor may read) are the services' job on top of these.
  */
 export const PERMISSIONS = [
   'patients:read',
   'patients:write',
   'patients:archive',
+  'departments:read',
+  'departments:write',
+  'doctors:read',
+  'doctors:write',
+  'appointments:read',
+  'appointments:write',
+  /** Book outside a doctor's working hours (audited). */
+  'appointments:overbook',
+  'admissions:read',
+  'admissions:write',
+  /** Clinical history: diagnoses, allergies, medications, notes. */
+  'history:read',
+  'history:write',
+  'documents:read',
+  'documents:write',
   'users:manage',
   'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const CLINICAL_DESK: readonly Permission[] = ['patients:read', 'patients:write'];
+const DIRECTORY: readonly Permission[] = ['departments:read', 'doctors:read'];
+const FRONT_DESK: readonly Permission[] = [
+  'patients:read',
+  'patients:write',
+  'appointments:read',
+  'appointments:write',
+  'admissions:read',
+  'admissions:write',
+  'documents:read',
+  'documents:write',
+];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   admin: new Set(PERMISSIONS),
-  doctor: new Set(CLINICAL_DESK),
-  staff: new Set([...CLINICAL_DESK, 'patients:archive']),
-  finance: new Set(['patients:read']),
-  department_head: new Set(['patients:read']),
+  doctor: new Set([...DIRECTORY, ...FRONT_DESK, 'history:read', 'history:write']),
+  staff: new Set([...DIRECTORY, ...FRONT_DESK, 'patients:archive']),
+  finance: new Set([...DIRECTORY, 'patients:read']),
+  department_head: new Set([
+    ...DIRECTORY,
+    'patients:read',
+    'appointments:read',
+    'appointments:overbook',
+    'admissions:read',
+    'history:read',
+    'documents:read',
+  ]),
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {
