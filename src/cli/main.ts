@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config/load.js';
 import { DirectoryLockedError, MigrationError } from '../db/index.js';
 import { startServer, StartupError } from '../server/main.js';
+import { BackupError } from '../operations/backup/backup-service.js';
 import { DomainError } from '../shared/errors.js';
+import { backupCommand } from './commands/backup.js';
 import { healthCommand } from './commands/health.js';
 import { migrateCommand } from './commands/migrate.js';
 import { usersCommand } from './commands/users.js';
@@ -16,6 +18,7 @@ Commands:
   migrate [--status]         apply pending database migrations, or list them
   users ...                  create|list|lock|unlock|reset-password|set-role (medisys users for details)
   health                     ask a running MediSys for its health (exit 0 when UP)
+  backup ...                 create|list|verify [FILE]|restore FILE --target DB|prune (medisys backup for details)
 
 Configuration: --config FILE, else $MEDISYS_CONFIG, else config/application.properties;
 MEDISYS_* environment variables override single keys.`;
@@ -90,6 +93,8 @@ export async function main(argv: string[], output: Output = processOutput): Prom
         return await usersCommand(args, config, output, readSecret);
       case 'health':
         return await healthCommand(config, process.env, output);
+      case 'backup':
+        return await backupCommand(args, config, output);
       default:
         output.err(`Unknown command "${command}".\n\n${USAGE}`);
         return EXIT_USAGE;
@@ -104,6 +109,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
       return EXIT_USAGE;
     }
     if (
+      error instanceof BackupError ||
       error instanceof DirectoryLockedError ||
       error instanceof MigrationError ||
       error instanceof StartupError ||
