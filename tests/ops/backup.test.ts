@@ -1,15 +1,33 @@
 import { execSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, createScratchPostgresDatabase, POSTGRES_AVAILABLE, POSTGRES_ADMIN_URL } from '../support/databases.js';
+import {
+  adminQuery,
+  createScratchPostgresDatabase,
+  POSTGRES_AVAILABLE,
+  POSTGRES_ADMIN_URL,
+} from '../support/databases.js';
 import { runMediSys } from '../support/processes.js';
 
 function psql(database: string, sql: string): string {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${database}`;
-  return execSync(`psql -X -At -v ON_ERROR_STOP=1 ${JSON.stringify(url.toString())}`, { input: sql, encoding: 'utf8' }).trim();
+  return execSync(`psql -X -At -v ON_ERROR_STOP=1 ${JSON.stringify(url.toString())}`, {
+    input: sql,
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** What must come back from a backup: every table's row count and the patients checksum. */
@@ -67,9 +85,11 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     const dump = files.find((file) => /^medisys_\d{8}_\d{6}\.dump\.gpg$/.test(file));
     expect(dump).toBeDefined();
     backupFile = path.join(backupDir, dump!);
-    expect(files.filter((file) => file !== 'last-successful-backup.json').map((file) => file.replace(/^medisys_\d{8}_\d{6}/, 'X'))).toEqual(
-      ['X.dump.gpg', 'X.dump.gpg.sha256', 'X.manifest.json'],
-    );
+    expect(
+      files
+        .filter((file) => file !== 'last-successful-backup.json')
+        .map((file) => file.replace(/^medisys_\d{8}_\d{6}/, 'X')),
+    ).toEqual(['X.dump.gpg', 'X.dump.gpg.sha256', 'X.manifest.json']);
     expect(readFileSync(backupFile).subarray(0, 5).toString()).not.toBe('PGDMP');
     const manifest = JSON.parse(readFileSync(backupFile.replace('.dump.gpg', '.manifest.json'), 'utf8'));
     expect(manifest.rowCounts.patients).toBe(2000);
@@ -102,7 +122,10 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     const again = runMediSys(['backup', 'restore', backupFile, '--target', target], { cwd: workDir, env });
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/not empty.*--force/);
-    const forced = runMediSys(['backup', 'restore', backupFile, '--target', target, '--force'], { cwd: workDir, env });
+    const forced = runMediSys(['backup', 'restore', backupFile, '--target', target, '--force'], {
+      cwd: workDir,
+      env,
+    });
     expect(forced.status).toBe(0);
     expect(fingerprint(target)).toBe(fingerprint(source.name));
   });
@@ -118,18 +141,24 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
   });
 
   it.each([
-    ['corrupted in the middle', (file: string) => {
-      const bytes = readFileSync(file);
-      bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
-      writeFileSync(file, bytes);
-    }],
+    [
+      'corrupted in the middle',
+      (file: string) => {
+        const bytes = readFileSync(file);
+        bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+        writeFileSync(file, bytes);
+      },
+    ],
     ['truncated', (file: string) => truncateSync(file, Math.floor(readFileSync(file).length / 2))],
   ])('refuses a backup %s in verify and restore, leaving the target untouched', (_label, damage) => {
     for (const withChecksum of [true, false]) {
       const copy = path.join(workDir, `damaged-${withChecksum}`, path.basename(backupFile));
       mkdirSync(path.dirname(copy), { recursive: true });
       copyFileSync(backupFile, copy);
-      copyFileSync(backupFile.replace('.dump.gpg', '.manifest.json'), copy.replace('.dump.gpg', '.manifest.json'));
+      copyFileSync(
+        backupFile.replace('.dump.gpg', '.manifest.json'),
+        copy.replace('.dump.gpg', '.manifest.json'),
+      );
       if (withChecksum) copyFileSync(`${backupFile}.sha256`, `${copy}.sha256`);
       damage(copy);
       const verified = runMediSys(['backup', 'verify', copy], { cwd: workDir, env });
@@ -159,7 +188,10 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
   });
 
   it('says what to do without a passphrase file', () => {
-    const result = runMediSys(['backup', 'create'], { cwd: workDir, env: { ...env, MEDISYS_BACKUP_PASSPHRASE_FILE: '' } });
+    const result = runMediSys(['backup', 'create'], {
+      cwd: workDir,
+      env: { ...env, MEDISYS_BACKUP_PASSPHRASE_FILE: '' },
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Set backup\.passphrase-file/);
   });
