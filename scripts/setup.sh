@@ -10,6 +10,8 @@ declare -A wanted=(
   [gpg]=gnupg
   [curl]=curl
   [redis-cli]=redis-tools
+  [promtool]=prometheus
+  [haproxy]=haproxy
 )
 
 missing=()
