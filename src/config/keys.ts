@@ -108,6 +108,13 @@ export const CONFIG_KEYS = {
     default: '',
     doc: 'Folder of uploaded documents; empty means <data.dir>/uploads.',
   },
+  'uploads.max-file-size': {
+    type: 'integer',
+    default: '20971520',
+    min: 1024,
+    max: 1073741824,
+    doc: 'Largest accepted uploaded file (documents, photos), in bytes; larger uploads are refused with 413.',
+  },
   'logging.dir': {
     type: 'string',
     default: './logs',

@@ -40,6 +40,8 @@ export interface AppConfig {
   readonly redis: { readonly url: string; readonly clusterNodes: readonly string[] };
   readonly dataDir: string;
   readonly uploadsDir: string;
+  /** Largest accepted uploaded file in bytes (`uploads.max-file-size`). */
+  readonly uploadsMaxFileBytes: number;
   readonly logging: { readonly dir: string; readonly level: string; readonly console: boolean };
   readonly backup: { readonly dir: string; readonly passphraseFile: string; readonly retentionDays: number };
   readonly security: {
@@ -278,6 +280,7 @@ export function loadConfig(options: LoadOptions): AppConfig {
     redis: { url: text('redis.url'), clusterNodes: list('redis.cluster.nodes') },
     dataDir,
     uploadsDir: text('uploads.dir') ? resolve(text('uploads.dir')) : path.join(dataDir, 'uploads'),
+    uploadsMaxFileBytes: number('uploads.max-file-size'),
     logging: { dir: resolve(text('logging.dir')), level, console: values.get('logging.console') as boolean },
     backup: {
       dir: text('backup.dir') ? resolve(text('backup.dir')) : path.join(dataDir, 'backups'),

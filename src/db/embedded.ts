@@ -97,7 +97,7 @@ export class EmbeddedDatabase implements Database {
   async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
     return this.track(async () => {
       const result = await this.pglite.query<Row>(text, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
     });
   }
 
@@ -174,7 +174,7 @@ function transactionQueryable(tx: PGliteTransaction): Queryable {
   return {
     async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
       const result = await tx.query<Row>(text, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
     },
   };
 }

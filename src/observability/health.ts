@@ -54,6 +54,12 @@ function nearestExisting(directory: string): string {
   return current;
 }
 
+/** Free and total bytes of the volume holding `directory`. */
+export async function volumeUsage(directory: string): Promise<{ freeBytes: number; totalBytes: number }> {
+  const stats = await statfs(nearestExisting(directory));
+  return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
+}
+
 /** DOWN when the free space under `directory` falls below `thresholdBytes` (Spring's default is 10 MiB). */
 export function diskSpaceIndicator(directory: string, thresholdBytes = 10 * 1024 * 1024): HealthIndicator {
   return {
@@ -61,9 +67,7 @@ export function diskSpaceIndicator(directory: string, thresholdBytes = 10 * 1024
     critical: true,
     async check(): Promise<ComponentHealth> {
       try {
-        const stats = await statfs(nearestExisting(directory));
-        const total = stats.blocks * stats.bsize;
-        const free = stats.bavail * stats.bsize;
+        const { freeBytes: free, totalBytes: total } = await volumeUsage(directory);
         return {
           status: free >= thresholdBytes ? 'UP' : 'DOWN',
           details: { total, free, threshold: thresholdBytes, path: directory, exists: true },

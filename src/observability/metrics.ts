@@ -4,6 +4,12 @@ import type { PoolStatistics } from '../db/index.js';
 export interface MetricsSources {
   readonly poolStatistics: () => PoolStatistics;
   readonly connectionFailures: () => number;
+  /** 1 while the instance accepts traffic (readiness UP), else 0. */
+  readonly ready?: () => number;
+  /** Unix seconds of the last successful backup, 0 when none is known. */
+  readonly lastBackupSeconds?: () => number;
+  /** Free and total bytes of the data volume. */
+  readonly disk?: () => Promise<{ freeBytes: number; totalBytes: number }>;
 }
 
 /** The route label for requests that matched no route, so unknown paths cannot explode the label set. */
@@ -88,6 +94,45 @@ export class Metrics {
         this.inc(sources.connectionFailures());
       },
     });
+    const { ready, lastBackupSeconds, disk } = sources;
+    if (ready) {
+      new Gauge({
+        name: 'medisys_ready',
+        help: '1 while this instance is ready for traffic, 0 while starting or shutting down.',
+        registers: [this.registry],
+        collect(): void {
+          this.set(ready());
+        },
+      });
+    }
+    if (lastBackupSeconds) {
+      new Gauge({
+        name: 'medisys_backup_last_success_timestamp_seconds',
+        help: 'When the last successful backup finished (Unix seconds; 0 when none is known).',
+        registers: [this.registry],
+        collect(): void {
+          this.set(lastBackupSeconds());
+        },
+      });
+    }
+    if (disk) {
+      new Gauge({
+        name: 'medisys_data_volume_free_bytes',
+        help: 'Free bytes on the volume of data.dir.',
+        registers: [this.registry],
+        async collect(): Promise<void> {
+          this.set((await disk()).freeBytes);
+        },
+      });
+      new Gauge({
+        name: 'medisys_data_volume_size_bytes',
+        help: 'Size in bytes of the volume of data.dir.',
+        registers: [this.registry],
+        async collect(): Promise<void> {
+          this.set((await disk()).totalBytes);
+        },
+      });
+    }
     const sampleCpuUsage = (): number => this.sampleCpuUsage();
     new Gauge({
       name: 'process_cpu_usage',

@@ -1,15 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/load.js';
 import type { Database } from '../db/index.js';
+import { AdmissionsService, registerAdmissionRoutes } from '../modules/admissions/index.js';
+import {
+  AppointmentQueriesService,
+  AppointmentsService,
+  registerAppointmentRoutes,
+} from '../modules/appointments/index.js';
 import { AuditTrail, registerAuditRoutes } from '../modules/audit/index.js';
+import { DepartmentsService, registerDepartmentRoutes } from '../modules/departments/index.js';
+import {
+  DoctorSchedulesService,
+  DoctorsService,
+  registerDoctorRoutes,
+  registerScheduleRoutes,
+} from '../modules/doctors/index.js';
+import {
+  DocumentStorage,
+  DocumentsService,
+  multipartOptions,
+  registerDocumentRoutes,
+} from '../modules/documents/index.js';
+import { ClinicalAccess, HistoryService, registerHistoryRoutes } from '../modules/history/index.js';
 import { PatientsService, registerPatientRoutes } from '../modules/patients/index.js';
 import { AuthService, registerAuthRoutes, registerUserRoutes, UsersService } from '../modules/users/index.js';
-import { HealthService, databaseIndicator, diskSpaceIndicator } from '../observability/health.js';
+import {
+  HealthService,
+  databaseIndicator,
+  diskSpaceIndicator,
+  volumeUsage,
+} from '../observability/health.js';
+import { lastSuccessfulBackup } from '../operations/backup/backup-files.js';
 import type { Loggers } from '../observability/logger.js';
 import { Metrics, UNMATCHED_ROUTE } from '../observability/metrics.js';
 import { errorHandler, sendProblem } from './error-handler.js';
@@ -31,6 +58,14 @@ export interface AppServices {
   readonly auth: AuthService;
   readonly users: UsersService;
   readonly patients: PatientsService;
+  readonly departments: DepartmentsService;
+  readonly doctors: DoctorsService;
+  readonly doctorSchedules: DoctorSchedulesService;
+  readonly appointments: AppointmentsService;
+  readonly appointmentQueries: AppointmentQueriesService;
+  readonly admissions: AdmissionsService;
+  readonly history: HistoryService;
+  readonly documents: DocumentsService;
 }
 
 export interface MediSysApp {
@@ -53,24 +88,44 @@ export function createServices(
 ): AppServices {
   const { db, loggers } = dependencies;
   const audit = new AuditTrail(db, loggers, metrics);
+  const clinicalAccess = new ClinicalAccess(audit);
+  const history = new HistoryService(db, audit, clinicalAccess, config.hospital.timezone);
   return {
     audit,
     auth: new AuthService(db, config, loggers, metrics),
     users: new UsersService(db, audit, loggers),
     patients: new PatientsService(db, audit),
+    departments: new DepartmentsService(db, audit),
+    doctors: new DoctorsService(db, audit),
+    doctorSchedules: new DoctorSchedulesService(db, audit, config.hospital.timezone),
+    appointments: new AppointmentsService(db, audit, config.hospital.timezone),
+    appointmentQueries: new AppointmentQueriesService(db, audit, config.hospital.timezone),
+    history,
+    admissions: new AdmissionsService(db, audit, clinicalAccess, config.hospital.timezone, {
+      historyEntries: (tx, from, to, context) => history.movePatientRecords(tx, from, to, context),
+    }),
+    documents: new DocumentsService(
+      db,
+      audit,
+      new DocumentStorage(config.uploadsDir),
+      config.uploadsMaxFileBytes,
+    ),
   };
 }
 
 /** The one composition root: every module is registered here with its prefix. */
 export async function buildApp(config: AppConfig, dependencies: AppDependencies): Promise<MediSysApp> {
   const { db, loggers } = dependencies;
+  let shuttingDown = false;
   const metrics = new Metrics({
     poolStatistics: () => db.statistics(),
     connectionFailures: () => db.connectionFailures(),
+    ready: () => (shuttingDown ? 0 : 1),
+    lastBackupSeconds: () => (lastSuccessfulBackup(config.backup.dir)?.getTime() ?? 0) / 1000,
+    disk: () => volumeUsage(config.dataDir),
   });
   const services = createServices(config, dependencies, metrics);
   const health = new HealthService([databaseIndicator(db), diskSpaceIndicator(config.dataDir)]);
-  let shuttingDown = false;
 
   const logger: FastifyBaseLogger = loggers.app;
   const api = Fastify({
@@ -166,6 +221,17 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
   registerAuthRoutes(api, services.auth, db, false);
   registerUserRoutes(api, services.users);
   registerPatientRoutes(api, services.patients);
+  registerDepartmentRoutes(api, services.departments);
+  registerDoctorRoutes(api, services.doctors);
+  registerScheduleRoutes(api, services.doctorSchedules);
+  registerAppointmentRoutes(api, services.appointments, services.appointmentQueries);
+  registerAdmissionRoutes(api, services.admissions);
+  registerHistoryRoutes(api, services.history);
+  // Multipart parsing only where uploads are taken: every other route keeps refusing it with 415.
+  await api.register(async (uploads) => {
+    await uploads.register(fastifyMultipart, multipartOptions(config.uploadsMaxFileBytes));
+    registerDocumentRoutes(uploads, services.documents);
+  });
   registerAuditRoutes(api, services.audit);
 
   const management = await buildManagementServer({

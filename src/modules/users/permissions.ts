@@ -50,6 +50,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     ...DIRECTORY,
     'patients:read',
     'appointments:read',
+    'appointments:write',
     'appointments:overbook',
     'admissions:read',
     'history:read',

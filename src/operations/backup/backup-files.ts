@@ -89,3 +89,16 @@ export function recordedChecksum(backupFile: string): string | undefined {
   if (!existsSync(file)) return undefined;
   return readFileSync(file, 'utf8').trim().split(/\s+/)[0];
 }
+
+/** When the last successful backup into `directory` finished, from the marker `backup create` writes. */
+export function lastSuccessfulBackup(directory: string): Date | undefined {
+  try {
+    const marker = JSON.parse(readFileSync(path.join(directory, 'last-successful-backup.json'), 'utf8')) as {
+      completedAt?: string;
+    };
+    const at = marker.completedAt ? new Date(marker.completedAt) : undefined;
+    return at && Number.isFinite(at.getTime()) ? at : undefined;
+  } catch {
+    return undefined;
+  }
+}

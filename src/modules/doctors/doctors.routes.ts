@@ -1,0 +1,143 @@
+import { Type } from 'typebox';
+import { contextOf, type Api } from '../../server/types.js';
+import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
+import { validateIdempotencyKey } from '../../shared/idempotency.js';
+import type { DoctorRecord } from './doctors.repository.js';
+import {
+  CreateDoctorBody,
+  DoctorIdParams,
+  DoctorList,
+  DoctorSchema,
+  DoctorSearchQuery,
+  UpdateDoctorBody,
+} from './doctors.schemas.js';
+import type { DoctorsService } from './doctors.service.js';
+
+function present(
+  doctor: DoctorRecord,
+): Omit<DoctorRecord, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string } {
+  return {
+    ...doctor,
+    createdAt: new Date(doctor.createdAt).toISOString(),
+    updatedAt: new Date(doctor.updatedAt).toISOString(),
+  };
+}
+
+const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) });
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) });
+
+export function registerDoctorRoutes(api: Api, doctors: DoctorsService): void {
+  api.get(
+    '/api/v1/doctors',
+    {
+      config: { permission: 'doctors:read' },
+      schema: {
+        tags: ['doctors'],
+        summary: 'Search doctors by part of the name, specialization or department',
+        querystring: DoctorSearchQuery,
+        response: { 200: DoctorList },
+      },
+    },
+    async (request) => {
+      const page = await doctors.search(request.query);
+      return { ...page, items: page.items.map(present) };
+    },
+  );
+
+  api.post(
+    '/api/v1/doctors',
+    {
+      config: { permission: 'doctors:write' },
+      schema: {
+        tags: ['doctors'],
+        summary: 'Register a doctor; without workingHours they work Monday-Friday 08:00-17:00',
+        headers: IdempotencyHeaders,
+        body: CreateDoctorBody,
+        response: { 201: DoctorSchema },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      const context = contextOf(request);
+      const result = await doctors.create(
+        request.body,
+        context,
+        key === undefined
+          ? undefined
+          : {
+              key: validateIdempotencyKey(key),
+              userId: context.actor!.userId,
+              method: 'POST',
+              path: '/api/v1/doctors',
+              body: request.body,
+            },
+      );
+      const body = present(result.body);
+      if (result.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply
+        .code(result.status as 201)
+        .header('location', `/api/v1/doctors/${body.id}`)
+        .header('etag', etagOf(body.version))
+        .send(body);
+    },
+  );
+
+  api.get(
+    '/api/v1/doctors/:id',
+    {
+      config: { permission: 'doctors:read' },
+      schema: {
+        tags: ['doctors'],
+        summary: 'One doctor',
+        params: DoctorIdParams,
+        response: { 200: DoctorSchema },
+      },
+    },
+    async (request, reply) => {
+      const doctor = await doctors.get(request.params.id);
+      return reply.header('etag', etagOf(doctor.version)).send(present(doctor));
+    },
+  );
+
+  api.patch(
+    '/api/v1/doctors/:id',
+    {
+      config: { permission: 'doctors:write' },
+      schema: {
+        tags: ['doctors'],
+        summary: 'Update a doctor; send If-Match with the ETag of your read (412 when stale)',
+        params: DoctorIdParams,
+        headers: IfMatchHeaders,
+        body: UpdateDoctorBody,
+        response: { 200: DoctorSchema },
+      },
+    },
+    async (request, reply) => {
+      const version = versionFromIfMatch(request.headers['if-match']);
+      const doctor = await doctors.update(request.params.id, version, request.body, contextOf(request));
+      return reply.header('etag', etagOf(doctor.version)).send(present(doctor));
+    },
+  );
+
+  for (const [action, archived] of [
+    ['archive', true],
+    ['restore', false],
+  ] as const) {
+    api.post(
+      `/api/v1/doctors/:id/${action}`,
+      {
+        config: { permission: 'doctors:write' },
+        schema: {
+          tags: ['doctors'],
+          summary: archived ? 'Archive a doctor (never deleted)' : 'Restore an archived doctor',
+          params: DoctorIdParams,
+          response: { 200: DoctorSchema },
+        },
+      },
+      async (request, reply) => {
+        const doctor = await doctors.setArchived(request.params.id, archived, contextOf(request));
+        return reply.header('etag', etagOf(doctor.version)).send(present(doctor));
+      },
+    );
+  }
+}
