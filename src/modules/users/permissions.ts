@@ -24,6 +24,21 @@ export const PERMISSIONS = [
   'history:write',
   'documents:read',
   'documents:write',
+  /** Break the glass: read a patient outside one's care, with a reason (audited, reviewed). */
+  'clinical:emergency-access',
+  /** Review break-the-glass accesses. */
+  'clinical:access-review',
+  /** Merge duplicate patient records, and undo a merge. */
+  'patients:merge',
+  /** Invoices, payments, receipts, balances. */
+  'billing:read',
+  'billing:write',
+  /** Insurance coverage and claims. */
+  'claims:read',
+  'claims:write',
+  /** Reports; which ones and for which department is decided per report. */
+  'reports:read',
+  'dashboard:read',
   'users:manage',
   'audit:read',
 ] as const;
@@ -43,9 +58,26 @@ const FRONT_DESK: readonly Permission[] = [
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   admin: new Set(PERMISSIONS),
-  doctor: new Set([...DIRECTORY, ...FRONT_DESK, 'history:read', 'history:write']),
-  staff: new Set([...DIRECTORY, ...FRONT_DESK, 'patients:archive']),
-  finance: new Set([...DIRECTORY, 'patients:read']),
+  doctor: new Set([
+    ...DIRECTORY,
+    ...FRONT_DESK,
+    'history:read',
+    'history:write',
+    'clinical:emergency-access',
+    'reports:read',
+    'dashboard:read',
+  ]),
+  staff: new Set([...DIRECTORY, ...FRONT_DESK, 'patients:archive', 'billing:read', 'dashboard:read']),
+  finance: new Set([
+    ...DIRECTORY,
+    'patients:read',
+    'billing:read',
+    'billing:write',
+    'claims:read',
+    'claims:write',
+    'reports:read',
+    'dashboard:read',
+  ]),
   department_head: new Set([
     ...DIRECTORY,
     'patients:read',
@@ -55,6 +87,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     'admissions:read',
     'history:read',
     'documents:read',
+    'clinical:emergency-access',
+    'reports:read',
+    'dashboard:read',
   ]),
 };
 
