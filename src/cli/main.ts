@@ -4,10 +4,12 @@ import { ConfigError, loadConfig, type AppConfig } from '../config/load.js';
 import { DirectoryLockedError, MigrationError } from '../db/index.js';
 import { startServer, StartupError } from '../server/main.js';
 import { BackupError } from '../operations/backup/backup-service.js';
+import { SeedError } from '../operations/seed/seed-demo.js';
 import { DomainError } from '../shared/errors.js';
 import { backupCommand } from './commands/backup.js';
 import { healthCommand } from './commands/health.js';
 import { migrateCommand } from './commands/migrate.js';
+import { seedCommand } from './commands/seed.js';
 import { usersCommand } from './commands/users.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processOutput, UsageError, type Output } from './io.js';
 
@@ -18,6 +20,7 @@ Commands:
   migrate [--status]         apply pending database migrations, or list them
   users ...                  create|list|lock|unlock|reset-password|set-role (medisys users for details)
   health                     ask a running MediSys for its health (exit 0 when UP)
+  seed demo                  load a demonstration hospital (fictitious data; says so loudly)
   backup ...                 create|list|verify [FILE]|restore FILE --target DB|prune (medisys backup for details)
 
 Configuration: --config FILE, else $MEDISYS_CONFIG, else config/application.properties;
@@ -33,6 +36,12 @@ async function serve(args: string[], config: AppConfig, output: Output): Promise
     options: { migrate: { type: 'boolean', default: false } },
     strict: true,
   });
+  // Listen for signals before anything else: a SIGTERM that arrives while starting (or right after the
+  // "serving" line) must still shut down cleanly rather than kill the process mid-write.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   const server = await startServer(config, {
     migrate: values.migrate ?? false,
     print: (line) => output.out(line),
@@ -40,19 +49,14 @@ async function serve(args: string[], config: AppConfig, output: Output): Promise
   output.out(
     `MediSys is serving on ${server.apiUrl} (management ${server.managementUrl}, ${server.db.kind === 'embedded' ? 'embedded database' : 'PostgreSQL'}).`,
   );
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string): void => {
-      server.shutdown(signal).then(
-        () => resolve(EXIT_OK),
-        (error: Error) => {
-          output.err(`Shutdown failed: ${error.message}`);
-          resolve(EXIT_FAILURE);
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const signal = await signalled;
+  try {
+    await server.shutdown(signal);
+    return EXIT_OK;
+  } catch (error) {
+    output.err(`Shutdown failed: ${(error as Error).message}`);
+    return EXIT_FAILURE;
+  }
 }
 
 /** The `medisys` command. Returns the exit code (0 success, 1 failure, 2 bad usage). */
@@ -95,6 +99,8 @@ export async function main(argv: string[], output: Output = processOutput): Prom
         return await healthCommand(config, process.env, output);
       case 'backup':
         return await backupCommand(args, config, output);
+      case 'seed':
+        return await seedCommand(args, config, output);
       default:
         output.err(`Unknown command "${command}".\n\n${USAGE}`);
         return EXIT_USAGE;
@@ -110,6 +116,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     }
     if (
       error instanceof BackupError ||
+      error instanceof SeedError ||
       error instanceof DirectoryLockedError ||
       error instanceof MigrationError ||
       error instanceof StartupError ||

@@ -17,6 +17,7 @@ import {
   type TransactionOptions,
 } from './database.js';
 import { acquireDirectoryLock, type DirectoryLock } from './directory-lock.js';
+import { migrate } from './migrator.js';
 
 export interface EmbeddedOptions {
   /** Folder of the database files; undefined keeps the database in memory (tests). */
@@ -26,12 +27,13 @@ export interface EmbeddedOptions {
 }
 
 /**
- * An initialised, empty data folder made at build time (`npm run build`), so a first start loads it in
- * about a second instead of running initdb (several seconds). It is made by the installed PGlite, so
- * it always matches its version; without it, PGlite runs initdb as usual.
+ * A data folder made at build time (`npm run build`): initialised and migrated to this build's schema,
+ * so a first start loads it in about a second instead of running initdb and every migration. It is
+ * made by the installed PGlite, so it always matches its version; without it, PGlite runs initdb and
+ * the migrator applies the schema as usual.
  */
 export const EMBEDDED_TEMPLATE = fileURLToPath(
-  new URL('../../dist/embedded-template.tar.gz', import.meta.url),
+  new URL('../../dist/embedded-template.tar', import.meta.url),
 );
 
 function isInitialised(dataDir: string): boolean {
@@ -150,14 +152,21 @@ export class EmbeddedDatabase implements Database {
     return this.pglite.dumpDataDir('none');
   }
 
-  /** Writes an initialised empty data folder to `file` (see EMBEDDED_TEMPLATE). */
+  /**
+   * Writes an initialised data folder with this build's migrations applied to `file` (see
+   * EMBEDDED_TEMPLATE), so a first start neither runs initdb nor migrates.
+   */
   static async writeTemplate(file: string): Promise<void> {
-    const pglite = await PGlite.create({ extensions: { pg_trgm, btree_gist }, parsers });
+    const db = new EmbeddedDatabase(
+      await PGlite.create({ extensions: { pg_trgm, btree_gist }, parsers }),
+      undefined,
+    );
     try {
-      const image = await pglite.dumpDataDir('gzip');
+      await migrate(db);
+      const image = await db.pglite.dumpDataDir('none');
       writeFileSync(file, Buffer.from(await image.arrayBuffer()));
     } finally {
-      await pglite.close();
+      await db.close();
     }
   }
 

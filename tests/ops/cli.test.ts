@@ -41,56 +41,63 @@ describe('the medisys command', () => {
     ).toBe(2);
   });
 
-  it('migrates, then manages users: create, list, set-role, lock, unlock, reset-password', async () => {
-    expect(runMediSys(['migrate'], { cwd: workDir, env }).status).toBe(0);
-    const passwordFile = path.join(workDir, 'password');
-    writeFileSync(passwordFile, 'a password from a file\n');
-    const created = runMediSys(
-      ['users', 'create', 'dr.grey', '--role', 'doctor', '--password-file', passwordFile],
-      { cwd: workDir, env },
-    );
-    expect(created.stderr).toBe('');
-    expect(created.status).toBe(0);
-    const generated = runMediSys(['users', 'create', 'nurse.ann', '--role', 'staff'], { cwd: workDir, env });
-    expect(generated.stdout).toMatch(/Temporary password \(must be changed at first sign-in\): \S{20,}/);
-
-    expect(
-      runMediSys(['users', 'set-role', 'dr.grey', 'department_head'], { cwd: workDir, env }).status,
-    ).toBe(0);
-    expect(runMediSys(['users', 'lock', 'nurse.ann'], { cwd: workDir, env }).status).toBe(0);
-    const listed = runMediSys(['users', 'list', '--format', 'json'], { cwd: workDir, env });
-    const users = JSON.parse(listed.stdout) as { username: string; role: string; locked: boolean }[];
-    expect(users.find((user) => user.username === 'dr.grey')?.role).toBe('department_head');
-    expect(users.find((user) => user.username === 'nurse.ann')?.locked).toBe(true);
-    expect(runMediSys(['users', 'unlock', 'nurse.ann'], { cwd: workDir, env }).status).toBe(0);
-    const reset = runMediSys(['users', 'reset-password', 'dr.grey'], { cwd: workDir, env });
-    const temporary = /: (\S+)$/m.exec(reset.stdout)?.[1];
-    expect(temporary).toBeDefined();
-    const missing = runMediSys(['users', 'lock', 'nobody'], { cwd: workDir, env });
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('There is no user named nobody');
-
-    const server = await startMediSys({ cwd: workDir, env });
-    try {
-      const login = await http(`${server.apiUrl}/api/v1/auth/login`, {
-        body: { username: 'dr.grey', password: temporary },
-      });
-      expect(login.status).toBe(200);
-      expect(login.body.user).toMatchObject({ role: 'department_head', mustChangePassword: true });
-      const health = runMediSys(['health'], {
+  it(
+    'migrates, then manages users: create, list, set-role, lock, unlock, reset-password',
+    { timeout: 180_000 },
+    async () => {
+      expect(runMediSys(['migrate'], { cwd: workDir, env }).status).toBe(0);
+      const passwordFile = path.join(workDir, 'password');
+      writeFileSync(passwordFile, 'a password from a file\n');
+      const created = runMediSys(
+        ['users', 'create', 'dr.grey', '--role', 'doctor', '--password-file', passwordFile],
+        { cwd: workDir, env },
+      );
+      expect(created.stderr).toBe('');
+      expect(created.status).toBe(0);
+      const generated = runMediSys(['users', 'create', 'nurse.ann', '--role', 'staff'], {
         cwd: workDir,
-        env: { MEDISYS_MANAGEMENT_URL: server.managementUrl },
+        env,
       });
-      expect(health.status).toBe(0);
-      expect(health.stdout).toMatch(/UP\n\s+db: UP/);
-    } finally {
-      expect(await server.stop()).toBe(0);
-    }
-    const unreachable = runMediSys(['health'], {
-      cwd: workDir,
-      env: { MEDISYS_MANAGEMENT_URL: 'http://127.0.0.1:9' },
-    });
-    expect(unreachable.status).toBe(1);
-    expect(unreachable.stderr).toMatch(/did not answer/);
-  });
+      expect(generated.stdout).toMatch(/Temporary password \(must be changed at first sign-in\): \S{20,}/);
+
+      expect(
+        runMediSys(['users', 'set-role', 'dr.grey', 'department_head'], { cwd: workDir, env }).status,
+      ).toBe(0);
+      expect(runMediSys(['users', 'lock', 'nurse.ann'], { cwd: workDir, env }).status).toBe(0);
+      const listed = runMediSys(['users', 'list', '--format', 'json'], { cwd: workDir, env });
+      const users = JSON.parse(listed.stdout) as { username: string; role: string; locked: boolean }[];
+      expect(users.find((user) => user.username === 'dr.grey')?.role).toBe('department_head');
+      expect(users.find((user) => user.username === 'nurse.ann')?.locked).toBe(true);
+      expect(runMediSys(['users', 'unlock', 'nurse.ann'], { cwd: workDir, env }).status).toBe(0);
+      const reset = runMediSys(['users', 'reset-password', 'dr.grey'], { cwd: workDir, env });
+      const temporary = /: (\S+)$/m.exec(reset.stdout)?.[1];
+      expect(temporary).toBeDefined();
+      const missing = runMediSys(['users', 'lock', 'nobody'], { cwd: workDir, env });
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toContain('There is no user named nobody');
+
+      const server = await startMediSys({ cwd: workDir, env });
+      try {
+        const login = await http(`${server.apiUrl}/api/v1/auth/login`, {
+          body: { username: 'dr.grey', password: temporary },
+        });
+        expect(login.status).toBe(200);
+        expect(login.body.user).toMatchObject({ role: 'department_head', mustChangePassword: true });
+        const health = runMediSys(['health'], {
+          cwd: workDir,
+          env: { MEDISYS_MANAGEMENT_URL: server.managementUrl },
+        });
+        expect(health.status).toBe(0);
+        expect(health.stdout).toMatch(/UP\n\s+db: UP/);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+      const unreachable = runMediSys(['health'], {
+        cwd: workDir,
+        env: { MEDISYS_MANAGEMENT_URL: 'http://127.0.0.1:9' },
+      });
+      expect(unreachable.status).toBe(1);
+      expect(unreachable.stderr).toMatch(/did not answer/);
+    },
+  );
 });
