@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['scripts/**/*.mjs', 'zz-*.mjs', 'dist/', 'node_modules/', 'data/', 'logs/', 'coverage/', 'bin/', 'web/dist/'],
+    ignores: [
+      'scripts/**/*.mjs',
+      'dist/',
+      'node_modules/',
+      'data/',
+      'logs/',
+      'coverage/',
+      'bin/',
+      'web/dist/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

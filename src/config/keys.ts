@@ -159,6 +159,13 @@ export const CONFIG_KEYS = {
     default: '12h',
     doc: 'A session ends this long after sign-in, used or not.',
   },
+  'security.break-glass.duration': {
+    type: 'duration',
+    default: '4h',
+    min: 1000,
+    max: 86_400_000,
+    doc: "How long breaking the glass opens one patient's clinical record to one user (audited, reviewed).",
+  },
   'security.bootstrap.admin-password': {
     type: 'string',
     default: '',

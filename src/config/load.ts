@@ -47,6 +47,8 @@ export interface AppConfig {
   readonly security: {
     readonly lockout: { readonly maxAttempts: number; readonly durationMs: number };
     readonly session: { readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number };
+    /** How long an emergency ("break the glass") access to one patient lasts. */
+    readonly breakGlass: { readonly durationMs: number };
     readonly bootstrapAdminPassword: string;
   };
   readonly hospital: { readonly timezone: string };
@@ -296,6 +298,7 @@ export function loadConfig(options: LoadOptions): AppConfig {
         idleTimeoutMs: number('security.session.idle-timeout'),
         absoluteTimeoutMs: number('security.session.absolute-timeout'),
       },
+      breakGlass: { durationMs: number('security.break-glass.duration') },
       bootstrapAdminPassword: text('security.bootstrap.admin-password'),
     },
     hospital: { timezone },

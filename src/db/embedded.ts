@@ -32,9 +32,7 @@ export interface EmbeddedOptions {
  * made by the installed PGlite, so it always matches its version; without it, PGlite runs initdb and
  * the migrator applies the schema as usual.
  */
-export const EMBEDDED_TEMPLATE = fileURLToPath(
-  new URL('../../dist/embedded-template.tar', import.meta.url),
-);
+export const EMBEDDED_TEMPLATE = fileURLToPath(new URL('../../dist/embedded-template.tar', import.meta.url));
 
 function isInitialised(dataDir: string): boolean {
   return existsSync(path.join(dataDir, 'PG_VERSION'));

@@ -24,6 +24,7 @@ export type SecurityEventType =
   | 'ACCOUNT_UNLOCKED'
   | 'ACCESS_DENIED'
   | 'PRIVILEGE_ESCALATION'
+  | 'BREAK_THE_GLASS'
   | 'PASSWORD_CHANGED'
   | 'SESSION_ENDED'
   | 'BRUTE_FORCE'

@@ -7,7 +7,35 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/load.js';
 import type { Database } from '../db/index.js';
+import {
+  CareTeamService,
+  EmergencyAccessService,
+  PatientAccessService,
+  registerAccessRoutes,
+} from '../modules/access/index.js';
 import { AdmissionsService, registerAdmissionRoutes } from '../modules/admissions/index.js';
+import {
+  BalancesService,
+  FinanceReportService,
+  InvoicesService,
+  PaymentsService,
+  ReceiptsService,
+  registerBalanceRoutes,
+  registerFinanceReportRoutes,
+  registerInvoiceRoutes,
+  registerPaymentRoutes,
+} from '../modules/billing/index.js';
+import {
+  ClaimExportService,
+  ClaimsService,
+  ClaimWorkflowService,
+  CoverageService,
+  registerClaimRoutes,
+  registerCoverageRoutes,
+} from '../modules/claims/index.js';
+import { DashboardService, registerDashboardRoutes } from '../modules/dashboard/index.js';
+import { registerReportRoutes, ReportsService } from '../modules/reports/index.js';
+import { openReplicaDatabase } from '../db/replica.js';
 import {
   AppointmentQueriesService,
   AppointmentsService,
@@ -28,7 +56,13 @@ import {
   registerDocumentRoutes,
 } from '../modules/documents/index.js';
 import { ClinicalAccess, HistoryService, registerHistoryRoutes } from '../modules/history/index.js';
-import { PatientsService, registerPatientRoutes } from '../modules/patients/index.js';
+import {
+  PatientDuplicatesService,
+  PatientMergeService,
+  PatientsService,
+  registerPatientMergeRoutes,
+  registerPatientRoutes,
+} from '../modules/patients/index.js';
 import { AuthService, registerAuthRoutes, registerUserRoutes, UsersService } from '../modules/users/index.js';
 import {
   HealthService,
@@ -50,6 +84,8 @@ import { VERSION } from './version.js';
 export interface AppDependencies {
   readonly db: Database;
   readonly loggers: Loggers;
+  /** Read replica for reports and the dashboard (datasource.replica-url); the primary serves when absent. */
+  readonly replica?: Database | undefined;
 }
 
 /** The services behind the routes, for the CLI and tests that drive them directly. */
@@ -58,6 +94,8 @@ export interface AppServices {
   readonly auth: AuthService;
   readonly users: UsersService;
   readonly patients: PatientsService;
+  readonly patientMerges: PatientMergeService;
+  readonly patientDuplicates: PatientDuplicatesService;
   readonly departments: DepartmentsService;
   readonly doctors: DoctorsService;
   readonly doctorSchedules: DoctorSchedulesService;
@@ -66,6 +104,28 @@ export interface AppServices {
   readonly admissions: AdmissionsService;
   readonly history: HistoryService;
   readonly documents: DocumentsService;
+  readonly reports: ReportsService;
+  readonly dashboard: DashboardService;
+  readonly patientAccess: PatientAccessService;
+  readonly careTeam: CareTeamService;
+  readonly emergencyAccess: EmergencyAccessService;
+  readonly invoices: InvoicesService;
+  readonly payments: PaymentsService;
+  readonly receipts: ReceiptsService;
+  readonly balances: BalancesService;
+  readonly financeReport: FinanceReportService;
+  readonly coverage: CoverageService;
+  readonly claims: ClaimsService;
+  readonly claimWorkflow: ClaimWorkflowService;
+  readonly claimExports: ClaimExportService;
+}
+
+/** One registered /api/v1 route and what it declares, for the role-matrix test and tooling. */
+export interface RouteDeclaration {
+  readonly method: string;
+  readonly url: string;
+  readonly permission: string | undefined;
+  readonly public: boolean;
 }
 
 export interface MediSysApp {
@@ -74,6 +134,8 @@ export interface MediSysApp {
   readonly services: AppServices;
   readonly metrics: Metrics;
   readonly health: HealthService;
+  /** Every /api/v1 route registered, with its declared permission. */
+  readonly routes: readonly RouteDeclaration[];
   /** Readiness goes DOWN first on shutdown so load balancers stop sending before the listener closes. */
   markShuttingDown(): void;
   close(): Promise<void>;
@@ -88,27 +150,57 @@ export function createServices(
 ): AppServices {
   const { db, loggers } = dependencies;
   const audit = new AuditTrail(db, loggers, metrics);
-  const clinicalAccess = new ClinicalAccess(audit);
+  const patientAccess = new PatientAccessService(db, audit, loggers);
+  const careTeam = new CareTeamService(db, audit, patientAccess);
+  const clinicalAccess = new ClinicalAccess(patientAccess);
   const history = new HistoryService(db, audit, clinicalAccess, config.hospital.timezone);
+  const readDb = dependencies.replica ?? db;
+  const payments = new PaymentsService(db, audit, config.hospital.timezone);
   return {
+    invoices: new InvoicesService(db, audit, config.hospital.timezone),
+    payments,
+    receipts: new ReceiptsService(db, audit, config.hospital.timezone),
+    balances: new BalancesService(db, audit, config.hospital.timezone),
+    financeReport: new FinanceReportService(readDb, db, audit, config.hospital.timezone),
+    coverage: new CoverageService(db, audit, config.hospital.timezone),
+    claims: new ClaimsService(db, audit, config.hospital.timezone),
+    claimWorkflow: new ClaimWorkflowService(db, audit, payments),
+    claimExports: new ClaimExportService(db, audit),
+    reports: new ReportsService(readDb, db, audit, config.hospital.timezone),
+    dashboard: new DashboardService(readDb, config.hospital.timezone, {
+      onCacheLookup: (result) => metrics.cacheRequests.inc({ cache: 'dashboard', result }),
+    }),
     audit,
     auth: new AuthService(db, config, loggers, metrics),
     users: new UsersService(db, audit, loggers),
     patients: new PatientsService(db, audit),
+    patientMerges: new PatientMergeService(db, audit),
+    patientDuplicates: new PatientDuplicatesService(db, audit),
     departments: new DepartmentsService(db, audit),
     doctors: new DoctorsService(db, audit),
     doctorSchedules: new DoctorSchedulesService(db, audit, config.hospital.timezone),
     appointments: new AppointmentsService(db, audit, config.hospital.timezone),
-    appointmentQueries: new AppointmentQueriesService(db, audit, config.hospital.timezone),
+    appointmentQueries: new AppointmentQueriesService(db, audit, config.hospital.timezone, patientAccess),
     history,
     admissions: new AdmissionsService(db, audit, clinicalAccess, config.hospital.timezone, {
       historyEntries: (tx, from, to, context) => history.movePatientRecords(tx, from, to, context),
+      careTeamMembers: (tx, from, to, context) => careTeam.movePatientRecords(tx, from, to, context),
     }),
     documents: new DocumentsService(
       db,
       audit,
       new DocumentStorage(config.uploadsDir),
       config.uploadsMaxFileBytes,
+      patientAccess,
+    ),
+    patientAccess,
+    careTeam,
+    emergencyAccess: new EmergencyAccessService(
+      db,
+      audit,
+      loggers,
+      patientAccess,
+      config.security.breakGlass.durationMs,
     ),
   };
 }
@@ -124,7 +216,17 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
     lastBackupSeconds: () => (lastSuccessfulBackup(config.backup.dir)?.getTime() ?? 0) / 1000,
     disk: () => volumeUsage(config.dataDir),
   });
-  const services = createServices(config, dependencies, metrics);
+  // Opened here unless the caller passed one, and then closed with the app.
+  const ownReplica = dependencies.replica
+    ? undefined
+    : openReplicaDatabase(config, (error) =>
+        loggers.app.warn({ err: { message: error.message } }, 'replica connection error'),
+      );
+  const services = createServices(
+    config,
+    { ...dependencies, replica: dependencies.replica ?? ownReplica },
+    metrics,
+  );
   const health = new HealthService([databaseIndicator(db), diskSpaceIndicator(config.dataDir)]);
 
   const logger: FastifyBaseLogger = loggers.app;
@@ -199,6 +301,19 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
   });
   await api.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   registerAuthentication(api, { auth: services.auth, audit: services.audit, loggers });
+  const routes: RouteDeclaration[] = [];
+  api.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1')) return;
+    const config = route.config as { permission?: string; public?: boolean } | undefined;
+    for (const method of [route.method].flat()) {
+      routes.push({
+        method,
+        url: route.url,
+        permission: config?.permission,
+        public: config?.public === true,
+      });
+    }
+  });
 
   api.get('/api/health', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
     const report = await health.check();
@@ -221,6 +336,7 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
   registerAuthRoutes(api, services.auth, db, false);
   registerUserRoutes(api, services.users);
   registerPatientRoutes(api, services.patients);
+  registerPatientMergeRoutes(api, services.patientMerges, services.patientDuplicates);
   registerDepartmentRoutes(api, services.departments);
   registerDoctorRoutes(api, services.doctors);
   registerScheduleRoutes(api, services.doctorSchedules);
@@ -233,6 +349,19 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
     registerDocumentRoutes(uploads, services.documents);
   });
   registerAuditRoutes(api, services.audit);
+  registerReportRoutes(api, services.reports);
+  registerInvoiceRoutes(api, services.invoices);
+  registerPaymentRoutes(api, services.payments, services.receipts);
+  registerBalanceRoutes(api, services.balances);
+  registerFinanceReportRoutes(api, services.financeReport);
+  registerCoverageRoutes(api, services.coverage);
+  registerClaimRoutes(api, {
+    claims: services.claims,
+    workflow: services.claimWorkflow,
+    exports: services.claimExports,
+  });
+  registerDashboardRoutes(api, services.dashboard);
+  registerAccessRoutes(api, services);
 
   const management = await buildManagementServer({
     config,
@@ -250,12 +379,14 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
     services,
     metrics,
     health,
+    routes,
     markShuttingDown(): void {
       shuttingDown = true;
     },
     async close(): Promise<void> {
       shuttingDown = true;
       await Promise.all([api.close(), management.close()]);
+      await ownReplica?.close();
     },
   };
 }

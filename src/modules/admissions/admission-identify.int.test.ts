@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putInCare } from '../../../tests/support/care-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import { auditActions, bearer, registerPatient } from '../../../tests/support/clinical-factories.js';
@@ -71,6 +72,8 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
   it('identifies the patient: admission and history move to the registered record, the temporary one is archived', async () => {
     const admission = await admitUnknown(60);
     const temporaryId = admission.patient.id;
+    // The emergency doctor looks after the unknown patient; the membership moves on identification.
+    await putInCare(t, doctor, temporaryId);
     const note = await t.app.api.inject({
       method: 'POST',
       url: `/api/v1/patients/${temporaryId}/history`,
@@ -98,6 +101,8 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
       headers: bearer(doctor),
     });
     expect(history.json().items.map((item: { id: string }) => item.id)).toEqual([note.json().id]);
+    // What is left on the temporary record is read under a care relationship with that record.
+    await putInCare(t, doctor, temporaryId);
     const leftBehind = await t.app.api.inject({
       method: 'GET',
       url: `/api/v1/patients/${temporaryId}/history`,

@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../../db/index.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { RequestContext } from '../../shared/request-context.js';
+import type { PatientAccessService } from '../access/index.js';
 import type { AuditTrail } from '../audit/index.js';
 import { findDepartmentById } from '../departments/index.js';
 import {
@@ -51,6 +52,7 @@ export class AppointmentQueriesService {
     private readonly db: Database,
     private readonly audit: AuditTrail,
     private readonly timeZone: string,
+    private readonly access: PatientAccessService,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -108,20 +110,26 @@ export class AppointmentQueriesService {
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     };
-    return this.db.transaction(async (tx) => {
-      const { items, total } = await searchAppointments(tx, criteria);
-      await this.audit.record(tx, context, {
-        action: 'APPOINTMENTS_LISTED',
-        entityType: 'appointment',
-        ...(query.patientId === undefined ? {} : { patientId: query.patientId }),
-        details: {
-          resultCount: items.length,
-          patientIds: [...new Set(items.map((item) => item.patientId))],
-          doctorId: query.doctorId,
-        },
-      });
-      return { items, total, limit: criteria.limit, offset: criteria.offset };
-    });
+    // One patient's appointments are part of their clinical record; a day or a doctor's list is the schedule.
+    return this.access.guard(context, () =>
+      this.db.transaction(async (tx) => {
+        if (query.patientId !== undefined) {
+          await this.access.assertCanAccessClinical(context, query.patientId, tx, 'appointments:read');
+        }
+        const { items, total } = await searchAppointments(tx, criteria);
+        await this.audit.record(tx, context, {
+          action: 'APPOINTMENTS_LISTED',
+          entityType: 'appointment',
+          ...(query.patientId === undefined ? {} : { patientId: query.patientId }),
+          details: {
+            resultCount: items.length,
+            patientIds: [...new Set(items.map((item) => item.patientId))],
+            doctorId: query.doctorId,
+          },
+        });
+        return { items, total, limit: criteria.limit, offset: criteria.offset };
+      }),
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putInCare } from '../../../tests/support/care-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import type { Database } from '../../db/index.js';
@@ -39,7 +40,10 @@ describe.each(DATABASE_KINDS)('refused and broken uploads on %s', (kind) => {
       headers: { authorization: `Bearer ${token}` },
       payload: { name: 'Upload Target', dateOfBirth: '1985-06-07' },
     });
-    return response.json().id;
+    const patientId: string = response.json().id;
+    // Doctors upload only for patients in their care.
+    await putInCare(t, token, patientId);
+    return patientId;
   }
 
   async function upload(patientId: string, parts: FormPart[]) {
@@ -175,6 +179,7 @@ describe.each(DATABASE_KINDS)('refused and broken uploads on %s', (kind) => {
       t.app.services.audit,
       new DocumentStorage(t.config.uploadsDir),
       MAX_FILE_BYTES,
+      t.app.services.patientAccess,
     );
     const staged = await documents.stage(Readable.from([pngSized(500)]), context, patientId);
     await expect(

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putInCare } from '../../../tests/support/care-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import {
@@ -194,6 +195,8 @@ describe.each(DATABASE_KINDS)('patient documents on %s', (kind) => {
     });
     expect(refused.statusCode).toBe(403);
     const head = await t.userToken('department_head');
+    expect((await get(`${base}/documents`, head)).statusCode).toBe(403);
+    await putInCare(t, head, patientId);
     expect((await get(`${base}/documents`, head)).statusCode).toBe(200);
     const count = await t.database.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM documents WHERE patient_id = $1',

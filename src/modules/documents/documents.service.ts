@@ -4,6 +4,7 @@ import type { Database, Queryable } from '../../db/index.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { Actor, RequestContext } from '../../shared/request-context.js';
+import type { PatientAccessService } from '../access/index.js';
 import type { AuditTrail } from '../audit/index.js';
 import { roleAllows, type Permission } from '../users/index.js';
 import { UploadTooLargeError } from './documents.errors.js';
@@ -65,11 +66,12 @@ export class DocumentsService {
     private readonly audit: AuditTrail,
     private readonly storage: DocumentStorage,
     readonly maxFileBytes: number,
+    private readonly access: PatientAccessService,
   ) {}
 
   /**
-   * The one gate for reading a patient's documents. Today it allows what the role allows; it is the
-   * place for care-relationship rules (only this patient's care team), so every read calls it.
+   * The one gate for reading a patient's documents (and photo): the role's permission, then the
+   * object-level care rule of the access module (a doctor reads only patients in their care).
    */
   async assertCanReadDocuments(
     context: RequestContext,
@@ -79,6 +81,7 @@ export class DocumentsService {
     const actor = this.requirePermission(context, 'documents:read');
     if (!(await findPatientArchived(db, patientId)))
       throw new NotFoundError('There is no patient with this id.');
+    await this.access.assertCanAccessClinical(context, patientId, db, 'documents:read');
     return actor;
   }
 
@@ -87,6 +90,9 @@ export class DocumentsService {
     const actor = this.requirePermission(context, 'documents:write');
     const patient = await findPatientArchived(this.db, patientId);
     if (!patient) throw new NotFoundError('There is no patient with this id.');
+    await this.access.guard(context, () =>
+      this.access.assertCanAccessClinical(context, patientId, this.db, 'documents:write'),
+    );
     if (patient.archived) throw archivedPatient();
     return actor;
   }
@@ -190,32 +196,36 @@ export class DocumentsService {
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     };
-    return this.db.transaction(async (tx) => {
-      await this.assertCanReadDocuments(context, patientId, tx);
-      const { items, total } = await listDocuments(tx, patientId, criteria);
-      await this.audit.record(tx, context, {
-        action: 'DOCUMENTS_LISTED',
-        entityType: 'document',
-        patientId,
-        details: { resultCount: items.length, documentIds: items.map((item) => item.id) },
-      });
-      return { items: items.map(toRecord), total, limit: criteria.limit, offset: criteria.offset };
-    });
+    return this.access.guard(context, () =>
+      this.db.transaction(async (tx) => {
+        await this.assertCanReadDocuments(context, patientId, tx);
+        const { items, total } = await listDocuments(tx, patientId, criteria);
+        await this.audit.record(tx, context, {
+          action: 'DOCUMENTS_LISTED',
+          entityType: 'document',
+          patientId,
+          details: { resultCount: items.length, documentIds: items.map((item) => item.id) },
+        });
+        return { items: items.map(toRecord), total, limit: criteria.limit, offset: criteria.offset };
+      }),
+    );
   }
 
   async get(patientId: string, documentId: string, context: RequestContext): Promise<DocumentRecord> {
-    return this.db.transaction(async (tx) => {
-      await this.assertCanReadDocuments(context, patientId, tx);
-      const document = await findDocument(tx, patientId, documentId);
-      if (!document) throw new NotFoundError('This patient has no document with this id.');
-      await this.audit.record(tx, context, {
-        action: 'DOCUMENT_VIEWED',
-        entityType: 'document',
-        entityId: documentId,
-        patientId,
-      });
-      return toRecord(document);
-    });
+    return this.access.guard(context, () =>
+      this.db.transaction(async (tx) => {
+        await this.assertCanReadDocuments(context, patientId, tx);
+        const document = await findDocument(tx, patientId, documentId);
+        if (!document) throw new NotFoundError('This patient has no document with this id.');
+        await this.audit.record(tx, context, {
+          action: 'DOCUMENT_VIEWED',
+          entityType: 'document',
+          entityId: documentId,
+          patientId,
+        });
+        return toRecord(document);
+      }),
+    );
   }
 
   /** Opens a document's content for download; the download is audited once the file is open. */
@@ -246,21 +256,26 @@ export class DocumentsService {
     context: RequestContext,
   ): Promise<DocumentRecord> {
     const actor = this.requirePermission(context, 'documents:write');
-    return this.db.transaction(async (tx) => {
-      const changed = await setDocumentArchived(tx, patientId, documentId, archived, actor.userId);
-      if (!changed) {
-        const current = await findDocument(tx, patientId, documentId);
-        if (!current) throw new NotFoundError('This patient has no document with this id.');
-        return toRecord(current);
-      }
-      await this.audit.record(tx, context, {
-        action: archived ? 'DOCUMENT_ARCHIVED' : 'DOCUMENT_RESTORED',
-        entityType: 'document',
-        entityId: documentId,
-        patientId,
-      });
-      return toRecord(changed);
-    });
+    return this.access.guard(context, () =>
+      this.db.transaction(async (tx) => {
+        if (!(await findPatientArchived(tx, patientId)))
+          throw new NotFoundError('There is no patient with this id.');
+        await this.access.assertCanAccessClinical(context, patientId, tx, 'documents:write');
+        const changed = await setDocumentArchived(tx, patientId, documentId, archived, actor.userId);
+        if (!changed) {
+          const current = await findDocument(tx, patientId, documentId);
+          if (!current) throw new NotFoundError('This patient has no document with this id.');
+          return toRecord(current);
+        }
+        await this.audit.record(tx, context, {
+          action: archived ? 'DOCUMENT_ARCHIVED' : 'DOCUMENT_RESTORED',
+          entityType: 'document',
+          entityId: documentId,
+          patientId,
+        });
+        return toRecord(changed);
+      }),
+    );
   }
 
   private async openAudited(
@@ -271,20 +286,22 @@ export class DocumentsService {
   ): Promise<DocumentContent> {
     let file: FileHandle | undefined;
     try {
-      const document = await this.db.transaction(async (tx) => {
-        await this.assertCanReadDocuments(context, patientId, tx);
-        const found = await find(tx);
-        file ??= await this.storage.open(found.storagePath).catch((error: NodeJS.ErrnoException) => {
-          throw new Error(`The stored file of document ${found.id} cannot be opened (${error.code}).`);
-        });
-        await this.audit.record(tx, context, {
-          action,
-          entityType: 'document',
-          entityId: found.id,
-          patientId,
-        });
-        return toRecord(found);
-      });
+      const document = await this.access.guard(context, () =>
+        this.db.transaction(async (tx) => {
+          await this.assertCanReadDocuments(context, patientId, tx);
+          const found = await find(tx);
+          file ??= await this.storage.open(found.storagePath).catch((error: NodeJS.ErrnoException) => {
+            throw new Error(`The stored file of document ${found.id} cannot be opened (${error.code}).`);
+          });
+          await this.audit.record(tx, context, {
+            action,
+            entityType: 'document',
+            entityId: found.id,
+            patientId,
+          });
+          return toRecord(found);
+        }),
+      );
       return { document, file: file! };
     } catch (error) {
       await file?.close();

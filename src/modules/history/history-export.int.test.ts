@@ -1,8 +1,14 @@
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putInCare } from '../../../tests/support/care-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
-import { auditActions, bearer, registerPatient } from '../../../tests/support/clinical-factories.js';
+import {
+  auditActions,
+  bearer,
+  registerPatient,
+  type TestPatient,
+} from '../../../tests/support/clinical-factories.js';
 
 async function pdfText(buffer: Buffer): Promise<{ text: string; pages: number }> {
   const parser = new PDFParse({ data: buffer });
@@ -26,6 +32,13 @@ describe.each(DATABASE_KINDS)('medical history PDF export on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
+  /** A registered patient in the doctor's care: doctors read and write only such records. */
+  async function patientInCare(overrides: Record<string, unknown> = {}): Promise<TestPatient> {
+    const patient = await registerPatient(t, staff, overrides);
+    await putInCare(t, doctor, patient.id);
+    return patient;
+  }
+
   async function add(patientId: string, body: Record<string, unknown>): Promise<{ id: string }> {
     const response = await t.app.api.inject({
       method: 'POST',
@@ -38,7 +51,7 @@ describe.each(DATABASE_KINDS)('medical history PDF export on %s', (kind) => {
   }
 
   it('exports the history as a PDF with the header, patient, entries, author, time and page numbers (audited)', async () => {
-    const patient = await registerPatient(t, staff, { name: 'Petra Pdfexport', dateOfBirth: '1961-06-15' });
+    const patient = await patientInCare({ name: 'Petra Pdfexport', dateOfBirth: '1961-06-15' });
     await add(patient.id, {
       type: 'diagnosis',
       text: 'Chronic obstructive pulmonary disease',
@@ -88,7 +101,7 @@ describe.each(DATABASE_KINDS)('medical history PDF export on %s', (kind) => {
   });
 
   it('numbers every page of a long history', async () => {
-    const patient = await registerPatient(t, staff);
+    const patient = await patientInCare();
     for (let day = 1; day <= 45; day++) {
       await add(patient.id, {
         type: 'clinical_note',
@@ -110,7 +123,7 @@ describe.each(DATABASE_KINDS)('medical history PDF export on %s', (kind) => {
   });
 
   it('exports only the chosen type, and refuses a role without history:read', async () => {
-    const patient = await registerPatient(t, staff);
+    const patient = await patientInCare();
     await add(patient.id, { type: 'medication', text: 'Salbutamol inhaler as needed' });
     await add(patient.id, { type: 'procedure', text: 'Spirometry' });
     const response = await t.app.api.inject({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putInCare } from '../../../tests/support/care-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import { ForbiddenError } from '../../shared/errors.js';
@@ -20,6 +21,13 @@ describe.each(DATABASE_KINDS)('medical history input checks and access on %s', (
     staff = await t.userToken('staff');
   });
   afterAll(async () => t?.close());
+
+  /** A registered patient in the doctor's care: doctors read and write only such records. */
+  async function patientInCare(overrides: Record<string, unknown> = {}): Promise<TestPatient> {
+    const patient = await registerPatient(t, staff, overrides);
+    await putInCare(t, doctor, patient.id);
+    return patient;
+  }
 
   const historyUrl = (patient: TestPatient): string => `/api/v1/patients/${patient.id}/history`;
 
@@ -75,7 +83,7 @@ describe.each(DATABASE_KINDS)('medical history input checks and access on %s', (
       ['an unknown field', { type: 'clinical_note', text: 'x', mood: 'happy' }, 'mood'],
     ];
     it.each(cases)('%s', async (_label, body, field) => {
-      const patient = await registerPatient(t, staff);
+      const patient = await patientInCare();
       const response = await add(patient, body);
       expect(response.statusCode).toBe(400);
       expect(response.headers['content-type']).toContain('application/problem+json');
@@ -89,7 +97,7 @@ describe.each(DATABASE_KINDS)('medical history input checks and access on %s', (
   });
 
   it('answers 403 to a role without history:read or history:write, and records the attempt', async () => {
-    const patient = await registerPatient(t, staff);
+    const patient = await patientInCare();
     const entry = (await add(patient, { type: 'clinical_note', text: 'Confidential note' })).json();
     for (const url of [
       historyUrl(patient),
@@ -115,7 +123,7 @@ describe.each(DATABASE_KINDS)('medical history input checks and access on %s', (
   });
 
   it('sends every clinical read through ClinicalAccess, which records a refusal once the read rolled back', async () => {
-    const patient = await registerPatient(t, staff);
+    const patient = await patientInCare();
     const staffActor = {
       userId: '00000000-0000-0000-0000-000000000001',
       username: 'someone',

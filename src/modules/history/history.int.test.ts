@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putInCare } from '../../../tests/support/care-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import {
@@ -19,6 +20,13 @@ describe.each(DATABASE_KINDS)('medical history on %s', (kind) => {
     staff = await t.userToken('staff');
   });
   afterAll(async () => t?.close());
+
+  /** A registered patient in the doctor's care: doctors read and write only such records. */
+  async function patientInCare(overrides: Record<string, unknown> = {}): Promise<TestPatient> {
+    const patient = await registerPatient(t, staff, overrides);
+    await putInCare(t, doctor, patient.id);
+    return patient;
+  }
 
   const historyUrl = (patient: TestPatient): string => `/api/v1/patients/${patient.id}/history`;
 
@@ -44,7 +52,7 @@ describe.each(DATABASE_KINDS)('medical history on %s', (kind) => {
   }
 
   it('keeps typed entries with their author and shows current versions newest first, by type and period', async () => {
-    const patient = await registerPatient(t, staff);
+    const patient = await patientInCare();
     const entries = [
       {
         type: 'diagnosis',
@@ -123,7 +131,7 @@ describe.each(DATABASE_KINDS)('medical history on %s', (kind) => {
   });
 
   it('amends by adding a version: the earlier version stays readable, and a stale If-Match is refused', async () => {
-    const patient = await registerPatient(t, staff);
+    const patient = await patientInCare();
     const created = (
       await add(patient, { type: 'diagnosis', text: 'Type 2 diabetes', icd10Code: 'E11' })
     ).json();
@@ -178,7 +186,7 @@ describe.each(DATABASE_KINDS)('medical history on %s', (kind) => {
   });
 
   it('marks an entry entered in error instead of deleting it: still readable, off the timeline by default', async () => {
-    const patient = await registerPatient(t, staff);
+    const patient = await patientInCare();
     const wrong = (await add(patient, { type: 'allergy', text: 'Latex (wrong patient)' })).json();
     const entryUrl = `${historyUrl(patient)}/${wrong.id}`;
     const marked = await t.app.api.inject({
@@ -218,7 +226,7 @@ describe.each(DATABASE_KINDS)('medical history on %s', (kind) => {
   });
 
   it('audits every read and change with the patient id, and replays a POST with the same Idempotency-Key', async () => {
-    const patient = await registerPatient(t, staff);
+    const patient = await patientInCare();
     const headers = { 'idempotency-key': `history-${kind}-1` };
     const first = await add(patient, { type: 'clinical_note', text: 'Seen in clinic' }, headers);
     const replay = await add(patient, { type: 'clinical_note', text: 'Seen in clinic' }, headers);
@@ -253,8 +261,8 @@ describe.each(DATABASE_KINDS)('medical history on %s', (kind) => {
   });
 
   it('answers 404 for an unknown patient or an entry of another patient, and 409 for an archived record', async () => {
-    const patient = await registerPatient(t, staff);
-    const other = await registerPatient(t, staff);
+    const patient = await patientInCare();
+    const other = await patientInCare();
     const entry = (await add(other, { type: 'clinical_note', text: 'Other patient' })).json();
     const missingPatient = await t.app.api.inject({
       method: 'GET',

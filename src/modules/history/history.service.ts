@@ -150,20 +150,22 @@ export class HistoryService {
     };
     throwIfProblems('The history entry is not valid.', contentProblems(input.type, content, new Date()));
     const userId = actorId(context);
-    return this.db.transaction((tx) =>
-      runIdempotent(tx, idempotency, async () => {
-        await this.writablePatient(tx, patientId);
-        const entryId = await insertEntry(tx, patientId, input.type, userId);
-        await insertVersion(tx, entryId, 1, content, userId, null);
-        await this.audit.record(tx, context, {
-          action: 'HISTORY_ENTRY_ADDED',
-          entityType: 'history_entry',
-          entityId: entryId,
-          patientId,
-          details: { type: input.type },
-        });
-        return { status: 201, body: (await findEntry(tx, patientId, entryId))! };
-      }),
+    return this.access.guard(context, () =>
+      this.db.transaction((tx) =>
+        runIdempotent(tx, idempotency, async () => {
+          await this.writablePatient(tx, context, patientId);
+          const entryId = await insertEntry(tx, patientId, input.type, userId);
+          await insertVersion(tx, entryId, 1, content, userId, null);
+          await this.audit.record(tx, context, {
+            action: 'HISTORY_ENTRY_ADDED',
+            entityType: 'history_entry',
+            entityId: entryId,
+            patientId,
+            details: { type: input.type },
+          });
+          return { status: 201, body: (await findEntry(tx, patientId, entryId))! };
+        }),
+      ),
     );
   }
 
@@ -182,42 +184,44 @@ export class HistoryService {
       ]);
     }
     const userId = actorId(context);
-    return this.db.transaction((tx) =>
-      runIdempotent(tx, idempotency, async () => {
-        await this.writablePatient(tx, patientId);
-        const lock = await lockEntry(tx, patientId, entryId);
-        if (!lock) throw new NotFoundError('This patient has no history entry with this id.');
-        if (lock.enteredInError)
-          throw new ConflictError('This entry is marked entered in error and can no longer be amended.');
-        if (lock.currentVersion !== expectedVersion) {
-          throw new PreconditionFailedError(
-            `The entry was amended by someone else (now version ${lock.currentVersion}, you amended version ${expectedVersion}). Reload it and amend again.`,
+    return this.access.guard(context, () =>
+      this.db.transaction((tx) =>
+        runIdempotent(tx, idempotency, async () => {
+          await this.writablePatient(tx, context, patientId);
+          const lock = await lockEntry(tx, patientId, entryId);
+          if (!lock) throw new NotFoundError('This patient has no history entry with this id.');
+          if (lock.enteredInError)
+            throw new ConflictError('This entry is marked entered in error and can no longer be amended.');
+          if (lock.currentVersion !== expectedVersion) {
+            throw new PreconditionFailedError(
+              `The entry was amended by someone else (now version ${lock.currentVersion}, you amended version ${expectedVersion}). Reload it and amend again.`,
+            );
+          }
+          const current = (await findEntry(tx, patientId, entryId))!;
+          const content: EntryContent = {
+            recordedAt: changes.recordedAt ? new Date(changes.recordedAt).toISOString() : current.recordedAt,
+            text: changes.text === undefined ? current.text : changes.text?.trim() || null,
+            icd10Code: changes.icd10Code === undefined ? current.icd10Code : changes.icd10Code,
+            severity: changes.severity === undefined ? current.severity : changes.severity,
+            vitals: changes.vitals === undefined ? current.vitals : changes.vitals,
+          };
+          throwIfProblems(
+            'The amended entry is not valid.',
+            contentProblems(current.type, content, new Date()),
           );
-        }
-        const current = (await findEntry(tx, patientId, entryId))!;
-        const content: EntryContent = {
-          recordedAt: changes.recordedAt ? new Date(changes.recordedAt).toISOString() : current.recordedAt,
-          text: changes.text === undefined ? current.text : changes.text?.trim() || null,
-          icd10Code: changes.icd10Code === undefined ? current.icd10Code : changes.icd10Code,
-          severity: changes.severity === undefined ? current.severity : changes.severity,
-          vitals: changes.vitals === undefined ? current.vitals : changes.vitals,
-        };
-        throwIfProblems(
-          'The amended entry is not valid.',
-          contentProblems(current.type, content, new Date()),
-        );
-        const version = lock.currentVersion + 1;
-        await insertVersion(tx, entryId, version, content, userId, reason.trim());
-        await setCurrentVersion(tx, entryId, version);
-        await this.audit.record(tx, context, {
-          action: 'HISTORY_ENTRY_AMENDED',
-          entityType: 'history_entry',
-          entityId: entryId,
-          patientId,
-          details: { fields: Object.keys(changes), version },
-        });
-        return { status: 200, body: (await findEntry(tx, patientId, entryId))! };
-      }),
+          const version = lock.currentVersion + 1;
+          await insertVersion(tx, entryId, version, content, userId, reason.trim());
+          await setCurrentVersion(tx, entryId, version);
+          await this.audit.record(tx, context, {
+            action: 'HISTORY_ENTRY_AMENDED',
+            entityType: 'history_entry',
+            entityId: entryId,
+            patientId,
+            details: { fields: Object.keys(changes), version },
+          });
+          return { status: 200, body: (await findEntry(tx, patientId, entryId))! };
+        }),
+      ),
     );
   }
 
@@ -229,25 +233,27 @@ export class HistoryService {
     context: RequestContext,
   ): Promise<EntryRecord> {
     const userId = actorId(context);
-    return this.db.transaction(async (tx) => {
-      await this.writablePatient(tx, patientId);
-      const lock = await lockEntry(tx, patientId, entryId);
-      if (!lock) throw new NotFoundError('This patient has no history entry with this id.');
-      if (lock.enteredInError) throw new ConflictError('This entry is already marked entered in error.');
-      if (expectedVersion !== undefined && lock.currentVersion !== expectedVersion) {
-        throw new PreconditionFailedError(
-          `The entry was amended since you read it (now version ${lock.currentVersion}). Reload it first.`,
-        );
-      }
-      await markEnteredInError(tx, entryId, reason.trim(), userId);
-      await this.audit.record(tx, context, {
-        action: 'HISTORY_ENTRY_MARKED_IN_ERROR',
-        entityType: 'history_entry',
-        entityId: entryId,
-        patientId,
-      });
-      return (await findEntry(tx, patientId, entryId))!;
-    });
+    return this.access.guard(context, () =>
+      this.db.transaction(async (tx) => {
+        await this.writablePatient(tx, context, patientId);
+        const lock = await lockEntry(tx, patientId, entryId);
+        if (!lock) throw new NotFoundError('This patient has no history entry with this id.');
+        if (lock.enteredInError) throw new ConflictError('This entry is already marked entered in error.');
+        if (expectedVersion !== undefined && lock.currentVersion !== expectedVersion) {
+          throw new PreconditionFailedError(
+            `The entry was amended since you read it (now version ${lock.currentVersion}). Reload it first.`,
+          );
+        }
+        await markEnteredInError(tx, entryId, reason.trim(), userId);
+        await this.audit.record(tx, context, {
+          action: 'HISTORY_ENTRY_MARKED_IN_ERROR',
+          entityType: 'history_entry',
+          entityId: entryId,
+          patientId,
+        });
+        return (await findEntry(tx, patientId, entryId))!;
+      }),
+    );
   }
 
   /** The data of a PDF export, read and audited in one transaction before the document is streamed. */
@@ -313,15 +319,20 @@ export class HistoryService {
     context: RequestContext,
     patientId: string,
   ): Promise<PatientHeader> {
-    await this.access.assertCanReadClinical(context, patientId, tx, 'history:read');
     const patient = await findPatientHeader(tx, patientId);
     if (!patient) throw new NotFoundError('There is no patient with this id.');
+    await this.access.assertCanReadClinical(context, patientId, tx, 'history:read');
     return patient;
   }
 
-  private async writablePatient(tx: Transaction, patientId: string): Promise<PatientHeader> {
+  private async writablePatient(
+    tx: Transaction,
+    context: RequestContext,
+    patientId: string,
+  ): Promise<PatientHeader> {
     const patient = await findPatientHeader(tx, patientId);
     if (!patient) throw new NotFoundError('There is no patient with this id.');
+    await this.access.assertCanWriteClinical(context, patientId, tx);
     if (patient.mergedIntoPatientId) {
       throw new ConflictError(
         `This temporary record was merged into patient ${patient.mergedIntoPatientId}; write to that record.`,

@@ -116,7 +116,7 @@ export async function setPatientArchived(
   const result = await db.query<PatientRecord>(
     `UPDATE patients SET archived = $2, archived_at = CASE WHEN $2 THEN now() END, version = version + 1,
             updated_at = now(), updated_by = $3
-      WHERE id = $1 AND archived <> $2
+      WHERE id = $1 AND archived <> $2 AND ($2 OR merged_into_patient_id IS NULL)
       RETURNING ${COLUMNS}`,
     [id, archived, userId],
   );

@@ -1,5 +1,10 @@
 import type { Database } from '../../db/index.js';
-import { NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors.js';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import type { AuditTrail } from '../audit/index.js';
@@ -152,6 +157,12 @@ export class PatientsService {
       if (!changed) {
         const current = await findPatientById(tx, id);
         if (!current) throw new NotFoundError('There is no patient with this id.');
+        if (!archived && current.archived) {
+          // Only a record merged into another stays archived here: restoring it would orphan the merge.
+          throw new ConflictError(
+            'This record was merged into another patient record and cannot be restored on its own; if the merge was a mistake, undo it (POST /api/v1/patients/merges/{id}/undo).',
+          );
+        }
         return current;
       }
       await this.audit.record(tx, context, {

@@ -1,0 +1,3 @@
+export { DashboardService, type DashboardOptions } from './dashboard.service.js';
+export { registerDashboardRoutes } from './dashboard.routes.js';
+export type { Dashboard } from './dashboard.schemas.js';
