@@ -1,6 +1,5 @@
+import { idempotencyOf } from '../../server/idempotency.js';
 import { contextOf, type Api } from '../../server/types.js';
-import { validateIdempotencyKey, type IdempotentRequest } from '../../shared/idempotency.js';
-import type { RequestContext } from '../../shared/request-context.js';
 import {
   AddCareTeamMemberBody,
   BreakGlassBody,
@@ -18,21 +17,6 @@ import {
 } from './access.schemas.js';
 import type { CareTeamService } from './care-team.service.js';
 import type { EmergencyAccessService } from './emergency-access.service.js';
-
-function idempotencyOf(
-  request: { headers: { 'idempotency-key'?: string | undefined }; url: string; body: unknown },
-  context: RequestContext,
-): IdempotentRequest | undefined {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  return {
-    key: validateIdempotencyKey(key),
-    userId: context.actor!.userId,
-    method: 'POST',
-    path: request.url.split('?')[0]!,
-    body: request.body,
-  };
-}
 
 const careTeam = '/api/v1/patients/:id/care-team';
 

@@ -1,13 +1,9 @@
+import { idempotencyOf } from '../../server/idempotency.js';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import {
-  validateIdempotencyKey,
-  type IdempotentRequest,
-  type StoredResponse,
-} from '../../shared/idempotency.js';
-import type { RequestContext } from '../../shared/request-context.js';
+import type { StoredResponse } from '../../shared/idempotency.js';
 import type { AdmissionDetail as AdmissionDetailRecord } from './admissions.repository.js';
 import {
   AdmissionDetail,
@@ -28,21 +24,6 @@ const PostHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })),
   'if-match': Type.Optional(Type.String({ maxLength: 100 })),
 });
-
-function idempotencyOf(
-  request: { headers: { 'idempotency-key'?: string | undefined }; url: string; body: unknown },
-  context: RequestContext,
-): IdempotentRequest | undefined {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  return {
-    key: validateIdempotencyKey(key),
-    userId: context.actor!.userId,
-    method: 'POST',
-    path: request.url.split('?')[0]!,
-    body: request.body,
-  };
-}
 
 /** If-Match is optional on transitions (the row lock already serialises them) but honoured when sent. */
 function optionalVersion(header: string | undefined): number | undefined {

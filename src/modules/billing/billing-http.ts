@@ -1,33 +1,13 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import {
-  validateIdempotencyKey,
-  type IdempotentRequest,
-  type StoredResponse,
-} from '../../shared/idempotency.js';
-import type { RequestContext } from '../../shared/request-context.js';
+import type { StoredResponse } from '../../shared/idempotency.js';
 
 /** Headers of the billing and claims POSTs: a retry with the same Idempotency-Key replays the first answer. */
 export const PostHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })),
   'if-match': Type.Optional(Type.String({ maxLength: 100 })),
 });
-
-export function idempotencyOf(
-  request: { headers: { 'idempotency-key'?: string | undefined }; url: string; body: unknown },
-  context: RequestContext,
-): IdempotentRequest | undefined {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  return {
-    key: validateIdempotencyKey(key),
-    userId: context.actor!.userId,
-    method: 'POST',
-    path: request.url.split('?')[0]!,
-    body: request.body ?? null,
-  };
-}
 
 /** If-Match is optional on transitions (the row lock already serialises them) but honoured when sent. */
 export function optionalVersion(header: string | undefined): number | undefined {

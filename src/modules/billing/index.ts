@@ -15,7 +15,7 @@ export { localToday } from './lookups.repository.js';
 export { findInvoiceHeader, type InvoiceHeaderRecord, type InvoiceRecord } from './invoices.repository.js';
 export type { PaymentRecord, RefundRecord } from './payments.repository.js';
 export { shareOf, formatCents } from './money.js';
-export { idempotencyOf, optionalVersion, PostHeaders, sendDownload, sendStored } from './billing-http.js';
+export { optionalVersion, PostHeaders, sendDownload, sendStored } from './billing-http.js';
 export { finishPages, heading, localDateTime, newDocument, writeTable, GREY, MARGIN } from './pdf-layout.js';
 export { FinanceReportService, type FinanceRequest, type FinanceFormat } from './finance-report.service.js';
 export { registerFinanceReportRoutes } from './finance-report.routes.js';

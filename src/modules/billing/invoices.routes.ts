@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { idempotencyOf, optionalVersion, PostHeaders, sendStored } from './billing-http.js';
+import { idempotencyOf } from '../../server/idempotency.js';
+import { optionalVersion, PostHeaders, sendStored } from './billing-http.js';
 import {
   CreateInvoiceBody,
   InvoiceIdParams,

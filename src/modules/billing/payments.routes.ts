@@ -1,5 +1,6 @@
 import { authOf, contextOf, type Api } from '../../server/types.js';
-import { idempotencyOf, PostHeaders, sendDownload, sendStored } from './billing-http.js';
+import { idempotencyOf } from '../../server/idempotency.js';
+import { PostHeaders, sendDownload, sendStored } from './billing-http.js';
 import {
   CreatePaymentBody,
   PaymentIdParams,

@@ -1,6 +1,7 @@
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf } from '../../shared/etag.js';
-import { idempotencyOf, optionalVersion, PostHeaders, sendDownload, sendStored } from '../billing/index.js';
+import { idempotencyOf } from '../../server/idempotency.js';
+import { optionalVersion, PostHeaders, sendDownload, sendStored } from '../billing/index.js';
 import type { ClaimWorkflowService } from './claim-workflow.service.js';
 import type { ClaimExportService } from './claims-export.js';
 import {

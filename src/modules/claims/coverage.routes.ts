@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { idempotencyOf, PostHeaders, sendStored } from '../billing/index.js';
+import { idempotencyOf } from '../../server/idempotency.js';
+import { PostHeaders, sendStored } from '../billing/index.js';
 import {
   AddCoverageBody,
   CoverageList,

@@ -1,8 +1,7 @@
+import { idempotencyOf } from '../../server/idempotency.js';
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { validateIdempotencyKey, type IdempotentRequest } from '../../shared/idempotency.js';
-import type { RequestContext } from '../../shared/request-context.js';
 import { renderHistoryPdf } from './history-export.js';
 import {
   AddEntryBody,
@@ -23,21 +22,6 @@ const PostHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })),
   'if-match': Type.Optional(Type.String({ maxLength: 100 })),
 });
-
-function idempotencyOf(
-  request: { headers: { 'idempotency-key'?: string | undefined }; url: string; body: unknown },
-  context: RequestContext,
-): IdempotentRequest | undefined {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  return {
-    key: validateIdempotencyKey(key),
-    userId: context.actor!.userId,
-    method: 'POST',
-    path: request.url.split('?')[0]!,
-    body: request.body,
-  };
-}
 
 const base = '/api/v1/patients/:id/history';
 
