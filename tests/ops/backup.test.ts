@@ -64,8 +64,10 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
       MEDISYS_BACKUP_PASSPHRASE_FILE: passphraseFile,
       GNUPGHOME: gnupgHome,
     };
-    expect(runMediSys(['migrate'], { cwd: workDir, env }).status).toBe(0);
-    expect(runMediSys(['users', 'create', 'clerk', '--role', 'staff'], { cwd: workDir, env }).status).toBe(0);
+    expect((await runMediSys(['migrate'], { cwd: workDir, env })).status).toBe(0);
+    expect(
+      (await runMediSys(['users', 'create', 'clerk', '--role', 'staff'], { cwd: workDir, env })).status,
+    ).toBe(0);
     psql(
       source.name,
       `INSERT INTO patients (name, date_of_birth, phone) SELECT 'Patient ' || i, date '1950-01-01' + i, '555' || i FROM generate_series(1, 2000) i;`,
@@ -77,8 +79,8 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('creates an encrypted backup with a sha256 and a manifest, and leaves no unencrypted dump', () => {
-    const created = runMediSys(['backup', 'create'], { cwd: workDir, env });
+  it('creates an encrypted backup with a sha256 and a manifest, and leaves no unencrypted dump', async () => {
+    const created = await runMediSys(['backup', 'create'], { cwd: workDir, env });
     expect(created.stderr).toBe('');
     expect(created.status).toBe(0);
     const files = readdirSync(backupDir).sort();
@@ -110,19 +112,25 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     expect(fingerprint(target)).toBe(fingerprint(source.name));
   });
 
-  it('restores into a new database with `backup restore`, and refuses a non-empty one without --force', () => {
+  it('restores into a new database with `backup restore`, and refuses a non-empty one without --force', async () => {
     const target = `medisys_recovery_${Date.now()}`;
     extraDatabases.push(target);
-    const restored = runMediSys(['backup', 'restore', backupFile, '--target', target], { cwd: workDir, env });
+    const restored = await runMediSys(['backup', 'restore', backupFile, '--target', target], {
+      cwd: workDir,
+      env,
+    });
     expect(restored.stderr).toBe('');
     expect(restored.status).toBe(0);
     expect(restored.stdout).toContain('match the manifest');
     expect(fingerprint(target)).toBe(fingerprint(source.name));
 
-    const again = runMediSys(['backup', 'restore', backupFile, '--target', target], { cwd: workDir, env });
+    const again = await runMediSys(['backup', 'restore', backupFile, '--target', target], {
+      cwd: workDir,
+      env,
+    });
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/not empty.*--force/);
-    const forced = runMediSys(['backup', 'restore', backupFile, '--target', target, '--force'], {
+    const forced = await runMediSys(['backup', 'restore', backupFile, '--target', target, '--force'], {
       cwd: workDir,
       env,
     });
@@ -130,11 +138,11 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     expect(fingerprint(target)).toBe(fingerprint(source.name));
   });
 
-  it('verifies the newest backup, and deeply by restoring it into a scratch database', () => {
-    const verified = runMediSys(['backup', 'verify'], { cwd: workDir, env });
+  it('verifies the newest backup, and deeply by restoring it into a scratch database', async () => {
+    const verified = await runMediSys(['backup', 'verify'], { cwd: workDir, env });
     expect(verified.status).toBe(0);
     expect(verified.stdout).toContain('sha256 matches');
-    const deep = runMediSys(['backup', 'verify', backupFile, '--deep'], { cwd: workDir, env });
+    const deep = await runMediSys(['backup', 'verify', backupFile, '--deep'], { cwd: workDir, env });
     expect(deep.stderr).toBe('');
     expect(deep.status).toBe(0);
     expect(deep.stdout).toContain('match the manifest');
@@ -150,7 +158,7 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
       },
     ],
     ['truncated', (file: string) => truncateSync(file, Math.floor(readFileSync(file).length / 2))],
-  ])('refuses a backup %s in verify and restore, leaving the target untouched', (_label, damage) => {
+  ])('refuses a backup %s in verify and restore, leaving the target untouched', async (_label, damage) => {
     for (const withChecksum of [true, false]) {
       const copy = path.join(workDir, `damaged-${withChecksum}`, path.basename(backupFile));
       mkdirSync(path.dirname(copy), { recursive: true });
@@ -161,12 +169,15 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
       );
       if (withChecksum) copyFileSync(`${backupFile}.sha256`, `${copy}.sha256`);
       damage(copy);
-      const verified = runMediSys(['backup', 'verify', copy], { cwd: workDir, env });
+      const verified = await runMediSys(['backup', 'verify', copy], { cwd: workDir, env });
       expect(verified.status).toBe(1);
       expect(verified.stderr).toMatch(withChecksum ? /corrupted or truncated/ : /cannot be decrypted/);
       const target = `medisys_damaged_${Date.now()}`;
       extraDatabases.push(target);
-      const restored = runMediSys(['backup', 'restore', copy, '--target', target], { cwd: workDir, env });
+      const restored = await runMediSys(['backup', 'restore', copy, '--target', target], {
+        cwd: workDir,
+        env,
+      });
       expect(restored.status).toBe(1);
       const exists = psql('postgres', `SELECT count(*) FROM pg_database WHERE datname = '${target}'`);
       expect(exists).toBe('0');
@@ -174,11 +185,11 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     }
   });
 
-  it('prunes backups older than the retention period and keeps the rest', () => {
+  it('prunes backups older than the retention period and keeps the rest', async () => {
     const old = path.join(backupDir, 'medisys_20000101_000000.dump.gpg');
     copyFileSync(backupFile, old);
     writeFileSync(`${old}.sha256`, 'x');
-    const pruned = runMediSys(['backup', 'prune', '--keep-days', '30'], { cwd: workDir, env });
+    const pruned = await runMediSys(['backup', 'prune', '--keep-days', '30'], { cwd: workDir, env });
     expect(pruned.status).toBe(0);
     expect(pruned.stdout).toContain('medisys_20000101_000000.dump.gpg');
     const left = readdirSync(backupDir);
@@ -187,8 +198,8 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     expect(left).toContain(path.basename(backupFile));
   });
 
-  it('says what to do without a passphrase file', () => {
-    const result = runMediSys(['backup', 'create'], {
+  it('says what to do without a passphrase file', async () => {
+    const result = await runMediSys(['backup', 'create'], {
       cwd: workDir,
       env: { ...env, MEDISYS_BACKUP_PASSPHRASE_FILE: '' },
     });

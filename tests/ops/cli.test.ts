@@ -14,30 +14,33 @@ describe('the medisys command', () => {
   });
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it('exits 2 naming the key and its source for an unknown key or a bad value', () => {
-    const unknownVariable = runMediSys(['migrate'], { cwd: workDir, env: { MEDISYS_SERVER_PROT: '80' } });
+  it('exits 2 naming the key and its source for an unknown key or a bad value', async () => {
+    const unknownVariable = await runMediSys(['migrate'], {
+      cwd: workDir,
+      env: { MEDISYS_SERVER_PROT: '80' },
+    });
     expect(unknownVariable.status).toBe(2);
     expect(unknownVariable.stderr).toMatch(/MEDISYS_SERVER_PROT/);
 
     const file = path.join(workDir, 'bad.properties');
     writeFileSync(file, 'server.port=8080\nsecurity.lockout.duration=a while\n');
-    const badValue = runMediSys(['--config', file, 'migrate'], { cwd: workDir });
+    const badValue = await runMediSys(['--config', file, 'migrate'], { cwd: workDir });
     expect(badValue.status).toBe(2);
     expect(badValue.stderr).toContain(`security.lockout.duration (from ${file}:2)`);
 
     writeFileSync(file, 'server.prot=8080\n');
-    const unknownKey = runMediSys(['serve', '--config', file], { cwd: workDir });
+    const unknownKey = await runMediSys(['serve', '--config', file], { cwd: workDir });
     expect(unknownKey.status).toBe(2);
     expect(unknownKey.stderr).toContain(`server.prot (from ${file}:1)`);
   });
 
-  it('exits 2 with usage for an unknown command or option', () => {
-    const unknown = runMediSys(['frobnicate'], { cwd: workDir });
+  it('exits 2 with usage for an unknown command or option', async () => {
+    const unknown = await runMediSys(['frobnicate'], { cwd: workDir });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
-    expect(runMediSys(['users', 'create', 'x', '--colour', 'red'], { cwd: workDir }).status).toBe(2);
+    expect((await runMediSys(['users', 'create', 'x', '--colour', 'red'], { cwd: workDir })).status).toBe(2);
     expect(
-      runMediSys(['users', 'create', 'nurse.ann', '--role', 'janitor'], { cwd: workDir, env }).status,
+      (await runMediSys(['users', 'create', 'nurse.ann', '--role', 'janitor'], { cwd: workDir, env })).status,
     ).toBe(2);
   });
 
@@ -45,34 +48,34 @@ describe('the medisys command', () => {
     'migrates, then manages users: create, list, set-role, lock, unlock, reset-password',
     { timeout: 180_000 },
     async () => {
-      expect(runMediSys(['migrate'], { cwd: workDir, env }).status).toBe(0);
+      expect((await runMediSys(['migrate'], { cwd: workDir, env })).status).toBe(0);
       const passwordFile = path.join(workDir, 'password');
       writeFileSync(passwordFile, 'a password from a file\n');
-      const created = runMediSys(
+      const created = await runMediSys(
         ['users', 'create', 'dr.grey', '--role', 'doctor', '--password-file', passwordFile],
         { cwd: workDir, env },
       );
       expect(created.stderr).toBe('');
       expect(created.status).toBe(0);
-      const generated = runMediSys(['users', 'create', 'nurse.ann', '--role', 'staff'], {
+      const generated = await runMediSys(['users', 'create', 'nurse.ann', '--role', 'staff'], {
         cwd: workDir,
         env,
       });
       expect(generated.stdout).toMatch(/Temporary password \(must be changed at first sign-in\): \S{20,}/);
 
       expect(
-        runMediSys(['users', 'set-role', 'dr.grey', 'department_head'], { cwd: workDir, env }).status,
+        (await runMediSys(['users', 'set-role', 'dr.grey', 'department_head'], { cwd: workDir, env })).status,
       ).toBe(0);
-      expect(runMediSys(['users', 'lock', 'nurse.ann'], { cwd: workDir, env }).status).toBe(0);
-      const listed = runMediSys(['users', 'list', '--format', 'json'], { cwd: workDir, env });
+      expect((await runMediSys(['users', 'lock', 'nurse.ann'], { cwd: workDir, env })).status).toBe(0);
+      const listed = await runMediSys(['users', 'list', '--format', 'json'], { cwd: workDir, env });
       const users = JSON.parse(listed.stdout) as { username: string; role: string; locked: boolean }[];
       expect(users.find((user) => user.username === 'dr.grey')?.role).toBe('department_head');
       expect(users.find((user) => user.username === 'nurse.ann')?.locked).toBe(true);
-      expect(runMediSys(['users', 'unlock', 'nurse.ann'], { cwd: workDir, env }).status).toBe(0);
-      const reset = runMediSys(['users', 'reset-password', 'dr.grey'], { cwd: workDir, env });
+      expect((await runMediSys(['users', 'unlock', 'nurse.ann'], { cwd: workDir, env })).status).toBe(0);
+      const reset = await runMediSys(['users', 'reset-password', 'dr.grey'], { cwd: workDir, env });
       const temporary = /: (\S+)$/m.exec(reset.stdout)?.[1];
       expect(temporary).toBeDefined();
-      const missing = runMediSys(['users', 'lock', 'nobody'], { cwd: workDir, env });
+      const missing = await runMediSys(['users', 'lock', 'nobody'], { cwd: workDir, env });
       expect(missing.status).toBe(1);
       expect(missing.stderr).toContain('There is no user named nobody');
 
@@ -83,7 +86,7 @@ describe('the medisys command', () => {
         });
         expect(login.status).toBe(200);
         expect(login.body.user).toMatchObject({ role: 'department_head', mustChangePassword: true });
-        const health = runMediSys(['health'], {
+        const health = await runMediSys(['health'], {
           cwd: workDir,
           env: { MEDISYS_MANAGEMENT_URL: server.managementUrl },
         });
@@ -92,7 +95,7 @@ describe('the medisys command', () => {
       } finally {
         expect(await server.stop()).toBe(0);
       }
-      const unreachable = runMediSys(['health'], {
+      const unreachable = await runMediSys(['health'], {
         cwd: workDir,
         env: { MEDISYS_MANAGEMENT_URL: 'http://127.0.0.1:9' },
       });

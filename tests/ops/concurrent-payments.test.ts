@@ -27,7 +27,7 @@ describe.runIf(POSTGRES_AVAILABLE)('paying one invoice from two MediSys processe
       MEDISYS_DATASOURCE_URL: database.url,
       MEDISYS_SECURITY_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     };
-    const migrated = runMediSys(['migrate'], { cwd: workDir, env });
+    const migrated = await runMediSys(['migrate'], { cwd: workDir, env });
     expect(migrated.stderr).toBe('');
     expect(migrated.status).toBe(0);
     servers = await Promise.all([startMediSys({ cwd: workDir, env }), startMediSys({ cwd: workDir, env })]);

@@ -84,7 +84,7 @@ describe.runIf(POSTGRES_AVAILABLE)('two instances behind HAProxy', () => {
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), 'medisys-haproxy-'));
     database = await createScratchPostgresDatabase();
-    expect(runMediSys(['migrate'], { cwd: workDir, env: env() }).status).toBe(0);
+    expect((await runMediSys(['migrate'], { cwd: workDir, env: env() })).status).toBe(0);
     instances.push(
       await startMediSys({ cwd: workDir, env: env() }),
       await startMediSys({ cwd: workDir, env: env() }),

@@ -36,14 +36,14 @@ describe.runIf(POSTGRES_AVAILABLE)('operating MediSys on PostgreSQL', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('refuses to serve a database with pending migrations, saying what to run', () => {
-    const result = runMediSys(['serve'], { cwd: workDir, env });
+  it('refuses to serve a database with pending migrations, saying what to run', async () => {
+    const result = await runMediSys(['serve'], { cwd: workDir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/pending migration.*medisys migrate/s);
   });
 
-  it('migrates with `medisys migrate`; psql lists the versions and runs the access-review queries', () => {
-    const migrated = runMediSys(['migrate'], { cwd: workDir, env });
+  it('migrates with `medisys migrate`; psql lists the versions and runs the access-review queries', async () => {
+    const migrated = await runMediSys(['migrate'], { cwd: workDir, env });
     expect(migrated.stderr).toBe('');
     expect(migrated.status).toBe(0);
     expect(migrated.stdout).toMatch(/Applied \d+ migration/);
@@ -61,27 +61,27 @@ describe.runIf(POSTGRES_AVAILABLE)('operating MediSys on PostgreSQL', () => {
     expect(review.stderr).toBe('');
     expect(review.status).toBe(0);
 
-    const again = runMediSys(['migrate', '--status'], { cwd: workDir, env });
+    const again = await runMediSys(['migrate', '--status'], { cwd: workDir, env });
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('0 pending');
   });
 
-  it('refuses a schema newer than the code, and an applied migration whose file changed', () => {
+  it('refuses a schema newer than the code, and an applied migration whose file changed', async () => {
     psql(database.url, [
       '-c',
       "INSERT INTO schema_version (version, description) VALUES (9999, 'from the future')",
     ]);
-    const newer = runMediSys(['serve'], { cwd: workDir, env });
+    const newer = await runMediSys(['serve'], { cwd: workDir, env });
     expect(newer.status).toBe(1);
     expect(newer.stderr).toMatch(/newer than this MediSys build/);
     psql(database.url, ['-c', 'DELETE FROM schema_version WHERE version = 9999']);
 
     psql(database.url, ['-c', "UPDATE schema_version SET checksum = 'edited' WHERE version = 3"]);
-    const changed = runMediSys(['migrate'], { cwd: workDir, env });
+    const changed = await runMediSys(['migrate'], { cwd: workDir, env });
     expect(changed.status).toBe(1);
     expect(changed.stderr).toMatch(/0003_create_patients\.sql/);
     psql(database.url, ['-c', 'UPDATE schema_version SET checksum = NULL WHERE version = 3']);
-    expect(runMediSys(['migrate'], { cwd: workDir, env }).status).toBe(0);
+    expect((await runMediSys(['migrate'], { cwd: workDir, env })).status).toBe(0);
     const adopted = psql(database.url, [
       '-Atc',
       'SELECT count(*) FROM schema_version WHERE checksum IS NULL',
@@ -97,7 +97,7 @@ describe.runIf(POSTGRES_AVAILABLE)('operating MediSys on PostgreSQL', () => {
         expect(applied.stderr).toBe('');
         expect(applied.status).toBe(0);
       }
-      const status = runMediSys(['migrate', '--status'], {
+      const status = await runMediSys(['migrate', '--status'], {
         cwd: workDir,
         env: { ...env, MEDISYS_DATASOURCE_URL: other.url },
       });
@@ -108,7 +108,7 @@ describe.runIf(POSTGRES_AVAILABLE)('operating MediSys on PostgreSQL', () => {
     }
   });
 
-  it('serves name LIKE and ILIKE searches over 100,000 patients from idx_patients_name', () => {
+  it('serves name LIKE and ILIKE searches over 100,000 patients from idx_patients_name', async () => {
     const load = psql(database.url, [
       '-c',
       `INSERT INTO patients (name, date_of_birth)

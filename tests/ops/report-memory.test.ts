@@ -40,7 +40,7 @@ describe.runIf(POSTGRES_AVAILABLE)('streaming a million-row report', () => {
       MEDISYS_DATASOURCE_URL: database.url,
       MEDISYS_SECURITY_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     };
-    const migrated = runMediSys(['migrate'], { cwd: workDir, env });
+    const migrated = await runMediSys(['migrate'], { cwd: workDir, env });
     expect(migrated.status, migrated.stderr).toBe(0);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();

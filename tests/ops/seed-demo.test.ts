@@ -17,13 +17,13 @@ describe('medisys seed demo', () => {
     const first = await startMediSys({ cwd: workDir, env });
     expect(await first.stop(), first.output()).toBe(0);
 
-    const seeded = runMediSys(['seed', 'demo'], { cwd: workDir, env });
+    const seeded = await runMediSys(['seed', 'demo'], { cwd: workDir, env });
     expect(seeded.stderr).toBe('');
     expect(seeded.status).toBe(0);
     expect(seeded.stdout).toContain('DEMO DATA LOADED');
     const password = /password for all, shown once\): (\S+)/.exec(seeded.stdout)?.[1];
     expect(password).toBeDefined();
-    expect(runMediSys(['seed', 'demo'], { cwd: workDir, env }).status).toBe(1);
+    expect((await runMediSys(['seed', 'demo'], { cwd: workDir, env })).status).toBe(1);
 
     const server = await startMediSys({ cwd: workDir, env });
     try {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,15 +22,27 @@ export interface RunningMediSys {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `medisys ARGS` to completion (the built bin, as `npm start` and operators run it). */
-export function runMediSys(args: string[], options: { cwd: string; env?: Record<string, string> }) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+/**
+ * Runs `medisys ARGS` to completion (the built bin, as `npm start` and operators run it). Asynchronous,
+ * so the test worker's event loop keeps running while the command does.
+ */
+export async function runMediSys(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: childEnvironment(options.env ?? {}),
-    encoding: 'utf8',
-    timeout: 60_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  clearTimeout(timer);
+  return { status, stdout, stderr };
 }
 
 /**
