@@ -1,7 +1,7 @@
+import { idempotencyOf } from '../../server/idempotency.js';
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { validateIdempotencyKey } from '../../shared/idempotency.js';
 import type { AppointmentQueriesService } from './appointment-queries.service.js';
 import type { AppointmentChangeRecord, AppointmentRecord } from './appointments.repository.js';
 import {
@@ -142,21 +142,8 @@ export function registerAppointmentRoutes(
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
       const context = contextOf(request);
-      const result = await appointments.book(
-        request.body,
-        context,
-        key === undefined
-          ? undefined
-          : {
-              key: validateIdempotencyKey(key),
-              userId: context.actor!.userId,
-              method: 'POST',
-              path: '/api/v1/appointments',
-              body: request.body,
-            },
-      );
+      const result = await appointments.book(request.body, context, idempotencyOf(request, context));
       const body = present(result.body);
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply

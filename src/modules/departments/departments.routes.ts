@@ -1,7 +1,7 @@
+import { idempotencyOf } from '../../server/idempotency.js';
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { validateIdempotencyKey } from '../../shared/idempotency.js';
 import type { StaffMemberRecord } from './department-staff.repository.js';
 import type { DepartmentRecord } from './departments.repository.js';
 import {
@@ -69,21 +69,8 @@ export function registerDepartmentRoutes(api: Api, departments: DepartmentsServi
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
       const context = contextOf(request);
-      const result = await departments.create(
-        request.body,
-        context,
-        key === undefined
-          ? undefined
-          : {
-              key: validateIdempotencyKey(key),
-              userId: context.actor!.userId,
-              method: 'POST',
-              path: '/api/v1/departments',
-              body: request.body,
-            },
-      );
+      const result = await departments.create(request.body, context, idempotencyOf(request, context));
       const body = present(result.body);
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply

@@ -1,7 +1,7 @@
+import { idempotencyOf } from '../../server/idempotency.js';
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { validateIdempotencyKey } from '../../shared/idempotency.js';
 import type { DoctorRecord } from './doctors.repository.js';
 import {
   CreateDoctorBody,
@@ -57,21 +57,8 @@ export function registerDoctorRoutes(api: Api, doctors: DoctorsService): void {
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
       const context = contextOf(request);
-      const result = await doctors.create(
-        request.body,
-        context,
-        key === undefined
-          ? undefined
-          : {
-              key: validateIdempotencyKey(key),
-              userId: context.actor!.userId,
-              method: 'POST',
-              path: '/api/v1/doctors',
-              body: request.body,
-            },
-      );
+      const result = await doctors.create(request.body, context, idempotencyOf(request, context));
       const body = present(result.body);
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply

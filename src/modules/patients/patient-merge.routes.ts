@@ -1,6 +1,6 @@
+import { idempotencyOf } from '../../server/idempotency.js';
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
-import { validateIdempotencyKey } from '../../shared/idempotency.js';
 import {
   DuplicateCandidateList,
   DuplicatePairList,
@@ -83,21 +83,8 @@ export function registerPatientMergeRoutes(
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
       const context = contextOf(request);
-      const result = await merges.merge(
-        request.body,
-        context,
-        key === undefined
-          ? undefined
-          : {
-              key: validateIdempotencyKey(key),
-              userId: context.actor!.userId,
-              method: 'POST',
-              path: '/api/v1/patients/merges',
-              body: request.body,
-            },
-      );
+      const result = await merges.merge(request.body, context, idempotencyOf(request, context));
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply
         .code(result.status as 201)

@@ -1,7 +1,7 @@
+import { idempotencyOf } from '../../server/idempotency.js';
 import { Type } from 'typebox';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { validateIdempotencyKey } from '../../shared/idempotency.js';
 import type { PatientRecord } from './patients.repository.js';
 import {
   PatientIdParams,
@@ -55,21 +55,8 @@ export function registerPatientRoutes(api: Api, patients: PatientsService): void
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
       const context = contextOf(request);
-      const result = await patients.register(
-        request.body,
-        context,
-        key === undefined
-          ? undefined
-          : {
-              key: validateIdempotencyKey(key),
-              userId: context.actor!.userId,
-              method: 'POST',
-              path: '/api/v1/patients',
-              body: request.body,
-            },
-      );
+      const result = await patients.register(request.body, context, idempotencyOf(request, context));
       const body = present(result.body);
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply
