@@ -10,8 +10,14 @@ declare -A wanted=(
   [gpg]=gnupg
   [curl]=curl
   [redis-cli]=redis-tools
+  [redis-server]=redis-server
   [promtool]=prometheus
   [haproxy]=haproxy
+  # scripts/security-scan.sh: the manual's daily nmap -sV and testssl.sh (Debian installs it as testssl).
+  [nmap]=nmap
+  [testssl]=testssl.sh
+  # The browser tests (tests/e2e) drive Debian's Chromium through playwright-core.
+  [chromium]=chromium
 )
 
 missing=()

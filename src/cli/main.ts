@@ -4,11 +4,18 @@ import { ConfigError, loadConfig, type AppConfig } from '../config/load.js';
 import { DirectoryLockedError, MigrationError } from '../db/index.js';
 import { startServer, StartupError } from '../server/main.js';
 import { BackupError } from '../operations/backup/backup-service.js';
+import { ReleaseError } from '../operations/release/release-contents.js';
 import { SeedError } from '../operations/seed/seed-demo.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, ValidationError } from '../shared/errors.js';
+import { KeyFileError } from '../modules/security/index.js';
+import { accessReviewCommand } from './commands/access-review.js';
+import { auditCommand } from './commands/audit.js';
 import { backupCommand } from './commands/backup.js';
 import { healthCommand } from './commands/health.js';
+import { maintenanceCommand } from './commands/maintenance.js';
 import { migrateCommand } from './commands/migrate.js';
+import { releaseCommand } from './commands/release.js';
+import { securityCommand } from './commands/security.js';
 import { seedCommand } from './commands/seed.js';
 import { usersCommand } from './commands/users.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processOutput, UsageError, type Output } from './io.js';
@@ -18,10 +25,16 @@ const USAGE = `Usage: medisys [--config FILE] COMMAND
 Commands:
   serve [--migrate]          run the API (server.port) and management endpoints (management.port)
   migrate [--status]         apply pending database migrations, or list them
-  users ...                  create|list|lock|unlock|reset-password|set-role (medisys users for details)
+  users ...                  create|list|lock|unlock|reset-password|reset-mfa|set-role (medisys users for details)
   health                     ask a running MediSys for its health (exit 0 when UP)
   seed demo                  load a demonstration hospital (fictitious data; says so loudly)
-  backup ...                 create|list|verify [FILE]|restore FILE --target DB|prune (medisys backup for details)
+  backup ...                 create [--app]|list|verify [FILE]|restore FILE --target DB|prune (medisys backup for details)
+  maintenance daily          the manual's daily maintenance (old logs, VACUUM ANALYZE, disk space, health)
+  access-review [--inactive-days 90] [--format table|csv|json] [--disable-inactive]
+                             who may sign in, by last sign-in; accounts unused for N days (disable: audited)
+  audit verify               check the audit trail's hash chain; names edited, deleted or reordered rows
+  security ...               add-key|rotate-key|key-status: field-encryption keys (medisys security for details)
+  release pack|verify FILE   make or check a release package medisys-vX.Y.Z.tar.gz (medisys release for details)
 
 Configuration: --config FILE, else $MEDISYS_CONFIG, else config/application.properties;
 MEDISYS_* environment variables override single keys.`;
@@ -99,8 +112,18 @@ export async function main(argv: string[], output: Output = processOutput): Prom
         return await healthCommand(config, process.env, output);
       case 'backup':
         return await backupCommand(args, config, output);
+      case 'maintenance':
+        return await maintenanceCommand(args, config, process.env, output);
+      case 'release':
+        return await releaseCommand(args, output);
       case 'seed':
         return await seedCommand(args, config, output);
+      case 'access-review':
+        return await accessReviewCommand(args, config, output);
+      case 'audit':
+        return await auditCommand(args, config, output);
+      case 'security':
+        return await securityCommand(args, config, output);
       default:
         output.err(`Unknown command "${command}".\n\n${USAGE}`);
         return EXIT_USAGE;
@@ -117,12 +140,19 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     if (
       error instanceof BackupError ||
       error instanceof SeedError ||
+      error instanceof ReleaseError ||
       error instanceof DirectoryLockedError ||
+      error instanceof KeyFileError ||
       error instanceof MigrationError ||
       error instanceof StartupError ||
       error instanceof DomainError
     ) {
-      output.err(error.message);
+      // A refused value says which field and why (e.g. the password rules), not only that it was refused.
+      const fields =
+        error instanceof ValidationError
+          ? error.errors.map((problem) => `\n  ${problem.field} ${problem.message}`).join('')
+          : '';
+      output.err(`${error.message}${fields}`);
       return EXIT_FAILURE;
     }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

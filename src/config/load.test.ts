@@ -61,6 +61,37 @@ describe('configuration', () => {
     expect(() => load({ MEDISYS_DATASOURCE_URL: 'mysql://x' })).toThrow(ConfigError);
   });
 
+  it('leaves the operator scripts’ own MEDISYS_ variables alone (deploy, rollback, smoke, performance)', () => {
+    const scripts = {
+      MEDISYS_HOME: '/opt/medisys',
+      MEDISYS_INSTANCES: '1=http://localhost:8081',
+      MEDISYS_RESTART_COMMAND: 'systemctl restart medisys-app@{instance}',
+      MEDISYS_READY_TIMEOUT: '120',
+      MEDISYS_DEPLOY_BACKUP: 'auto',
+      MEDISYS_SMOKE_USERNAME: 'smoke',
+      MEDISYS_PERF_SECONDS: '10',
+    };
+    expect(load(scripts).server.port).toBe(8080);
+    expect(() => load({ ...scripts, MEDISYS_DEPLOY: 'x', MEDISYS_HOMEDIR: '/x' })).toThrow(
+      /MEDISYS_DEPLOY\b/,
+    );
+  });
+
+  it('requires MFA of admins by default, takes a list of roles, and refuses a role that does not exist', () => {
+    expect(load().security.mfa).toEqual({
+      requiredRoles: ['admin'],
+      stepUpWindowMs: 5 * 60_000,
+      issuer: 'MediSys',
+    });
+    expect(load({ MEDISYS_SECURITY_MFA_REQUIRED_ROLES: 'admin, doctor' }).security.mfa.requiredRoles).toEqual(
+      ['admin', 'doctor'],
+    );
+    expect(load({ MEDISYS_SECURITY_MFA_REQUIRED_ROLES: '' }).security.mfa.requiredRoles).toEqual([]);
+    expect(() => load({ MEDISYS_SECURITY_MFA_REQUIRED_ROLES: 'admin,nurse' })).toThrow(
+      /security\.mfa\.required-roles.*"nurse" is not a role/,
+    );
+  });
+
   it('reports the file and line of a bad value in a properties file', () => {
     const values = parseProperties(
       '# comment\n\nserver.port = 8085\nlogging.dir: /var/log/medisys\n',

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isRole, ROLES, type Role } from '../shared/request-context.js';
 import { CONFIG_KEYS, environmentName, type ConfigKey, type KeySpec } from './keys.js';
 
 /** A configuration problem; the CLI prints the message and exits 2. */
@@ -23,11 +24,15 @@ export interface AppConfig {
     readonly trustProxy: readonly string[];
     readonly shutdownTimeoutMs: number;
     readonly shutdownDrainDelayMs: number;
+    /** HTTPS served directly (`server.ssl.*`, resolved paths); undefined serves plain HTTP. */
+    readonly ssl: { readonly certificateFile: string; readonly keyFile: string } | undefined;
   };
   readonly management: { readonly port: number; readonly address: string };
   readonly datasource: {
     readonly url: string;
     readonly replicaUrl: string;
+    /** Lag beyond which replica reads go to the primary instead (`datasource.replica-max-lag`). */
+    readonly replicaMaxLagMs: number;
     readonly statementTimeoutMs: number;
     readonly pool: {
       readonly maximumPoolSize: number;
@@ -37,19 +42,66 @@ export interface AppConfig {
       readonly maxLifetimeMs: number;
     };
   };
-  readonly redis: { readonly url: string; readonly clusterNodes: readonly string[] };
+  readonly redis: {
+    readonly url: string;
+    readonly clusterNodes: readonly string[];
+    /** How long one command may take before Redis is treated as down for that request. */
+    readonly commandTimeoutMs: number;
+  };
+  /** Cache-aside settings (src/cache/keys.ts); TTLs of 0 turn a region's cache off. */
+  readonly cache: {
+    readonly keyPrefix: string;
+    readonly ttl: { readonly patientMs: number; readonly listsMs: number; readonly dashboardMs: number };
+  };
   readonly dataDir: string;
   readonly uploadsDir: string;
   /** Largest accepted uploaded file in bytes (`uploads.max-file-size`). */
   readonly uploadsMaxFileBytes: number;
   readonly logging: { readonly dir: string; readonly level: string; readonly console: boolean };
   readonly backup: { readonly dir: string; readonly passphraseFile: string; readonly retentionDays: number };
+  /** `medisys maintenance daily` (`maintenance.*`): its log folder, log retention, disk threshold, upload sweep. */
+  readonly maintenance: {
+    readonly logDir: string;
+    readonly logRetentionDays: number;
+    readonly diskFreeThresholdPercent: number;
+    readonly staleUploadAgeMs: number;
+  };
   readonly security: {
     readonly lockout: { readonly maxAttempts: number; readonly durationMs: number };
     readonly session: { readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number };
+    readonly mfa: {
+      /** Roles whose users must have MFA; without it they may only enrol (`security.mfa.required-roles`). */
+      readonly requiredRoles: readonly Role[];
+      /** How long a code proves a fresh second factor for sensitive actions (`security.mfa.step-up-window`). */
+      readonly stepUpWindowMs: number;
+      /** The issuer name in otpauth:// URIs (`security.mfa.issuer`). */
+      readonly issuer: string;
+    };
     /** How long an emergency ("break the glass") access to one patient lasts. */
     readonly breakGlass: { readonly durationMs: number };
     readonly bootstrapAdminPassword: string;
+    /** Security headers on every response (`security.headers.enabled`; off only in tests). */
+    readonly headersEnabled: boolean;
+    /** Sign-in and API throttles (`security.throttle.*`); a limit of 0 means none. */
+    readonly throttle: {
+      readonly enabled: boolean;
+      readonly login: { readonly windowMs: number; readonly perAccount: number; readonly perAddress: number };
+      readonly api: { readonly windowMs: number; readonly perUser: number; readonly perAddress: number };
+    };
+    /** The brute-force detector's thresholds of distinct accounts and addresses (`security.brute-force.*`). */
+    readonly bruteForce: {
+      readonly windowMs: number;
+      readonly accountsPerAddress: number;
+      readonly addressesPerAccount: number;
+    };
+    readonly encryption: {
+      /** The field-encryption key file (`security.encryption.key-file`, resolved). */
+      readonly keyFile: string;
+      /** True when no key file was configured: the default one is generated on first start. */
+      readonly generateKeyFile: boolean;
+    };
+    /** How often new audit rows are sealed into the hash chain (`security.audit.seal-interval`). */
+    readonly audit: { readonly sealIntervalMs: number };
   };
   readonly hospital: { readonly timezone: string };
   /** Where the configuration came from, for `medisys health` and start-up messages. */
@@ -155,7 +207,19 @@ const NOT_CONFIG_KEYS = new Set([
   'MEDISYS_URL',
   'MEDISYS_MANAGEMENT_URL',
   'MEDISYS_REQUIRE_SERVICES',
+  'MEDISYS_CHECK_TIMEOUT',
+  // scripts/deploy.sh and scripts/rollback.sh
+  'MEDISYS_HOME',
+  'MEDISYS_RELEASES_DIR',
+  'MEDISYS_INSTANCES',
+  'MEDISYS_RESTART_COMMAND',
+  'MEDISYS_READY_TIMEOUT',
+  'MEDISYS_SETTLE_SECONDS',
+  'MEDISYS_KEEP_RELEASES',
 ]);
+
+/** Prefixes of the operator scripts' own variables (smoke test, performance check, deployment). */
+const NOT_CONFIG_PREFIXES = ['MEDISYS_TEST_', 'MEDISYS_SMOKE_', 'MEDISYS_PERF_', 'MEDISYS_DEPLOY_'];
 
 function findConfigFile(options: LoadOptions): string | undefined {
   if (options.configFile) return path.resolve(options.cwd, options.configFile);
@@ -192,7 +256,7 @@ function collectRawValues(options: LoadOptions): {
   const known = new Map(Object.keys(CONFIG_KEYS).map((key) => [environmentName(key), key]));
   for (const [name, value] of Object.entries(options.env)) {
     if (!name.startsWith('MEDISYS_') || value === undefined || NOT_CONFIG_KEYS.has(name)) continue;
-    if (name.startsWith('MEDISYS_TEST_')) continue;
+    if (NOT_CONFIG_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
     const key = known.get(name);
     if (!key) {
       throw new ConfigError(
@@ -246,10 +310,26 @@ export function loadConfig(options: LoadOptions): AppConfig {
       'logging.level',
     );
   }
+  if (/[{}\s]/.test(text('cache.key-prefix'))) {
+    // Braces would move the Redis Cluster hash tag that keeps a namespace's keys in one slot.
+    throw new ConfigError(
+      `Invalid value for cache.key-prefix (from ${raw.get('cache.key-prefix')?.source ?? 'default'}): it must not contain braces or spaces.`,
+      'cache.key-prefix',
+    );
+  }
   if (number('datasource.pool.minimum-idle') > number('datasource.pool.maximum-pool-size')) {
     throw new ConfigError(
       'datasource.pool.minimum-idle must not exceed datasource.pool.maximum-pool-size.',
       'datasource.pool.minimum-idle',
+    );
+  }
+
+  const mfaRoles = list('security.mfa.required-roles');
+  const unknownRole = mfaRoles.find((role) => !isRole(role));
+  if (unknownRole !== undefined) {
+    throw new ConfigError(
+      `Invalid value for security.mfa.required-roles (from ${raw.get('security.mfa.required-roles')?.source ?? 'default'}): "${unknownRole}" is not a role (${ROLES.join(', ')}).`,
+      'security.mfa.required-roles',
     );
   }
 
@@ -265,11 +345,13 @@ export function loadConfig(options: LoadOptions): AppConfig {
         .filter((item) => item !== ''),
       shutdownTimeoutMs: number('server.shutdown-timeout'),
       shutdownDrainDelayMs: number('server.shutdown-drain-delay'),
+      ssl: sslFiles(text('server.ssl.certificate'), text('server.ssl.key'), resolve),
     },
     management: { port: number('management.port'), address: text('management.address') },
     datasource: {
       url: text('datasource.url'),
       replicaUrl: text('datasource.replica-url'),
+      replicaMaxLagMs: number('datasource.replica-max-lag'),
       statementTimeoutMs: number('datasource.statement-timeout'),
       pool: {
         maximumPoolSize: number('datasource.pool.maximum-pool-size'),
@@ -279,7 +361,19 @@ export function loadConfig(options: LoadOptions): AppConfig {
         maxLifetimeMs: number('datasource.pool.max-lifetime'),
       },
     },
-    redis: { url: text('redis.url'), clusterNodes: list('redis.cluster.nodes') },
+    redis: {
+      url: text('redis.url'),
+      clusterNodes: list('redis.cluster.nodes'),
+      commandTimeoutMs: number('redis.command-timeout'),
+    },
+    cache: {
+      keyPrefix: text('cache.key-prefix'),
+      ttl: {
+        patientMs: number('cache.ttl.patient'),
+        listsMs: number('cache.ttl.lists'),
+        dashboardMs: number('cache.ttl.dashboard'),
+      },
+    },
     dataDir,
     uploadsDir: text('uploads.dir') ? resolve(text('uploads.dir')) : path.join(dataDir, 'uploads'),
     uploadsMaxFileBytes: number('uploads.max-file-size'),
@@ -288,6 +382,14 @@ export function loadConfig(options: LoadOptions): AppConfig {
       dir: text('backup.dir') ? resolve(text('backup.dir')) : path.join(dataDir, 'backups'),
       passphraseFile: text('backup.passphrase-file') ? resolve(text('backup.passphrase-file')) : '',
       retentionDays: number('backup.retention-days'),
+    },
+    maintenance: {
+      logDir: text('maintenance.log-dir')
+        ? resolve(text('maintenance.log-dir'))
+        : path.join(resolve(text('logging.dir')), 'maintenance'),
+      logRetentionDays: number('maintenance.log-retention-days'),
+      diskFreeThresholdPercent: number('maintenance.disk-free-threshold-percent'),
+      staleUploadAgeMs: number('maintenance.stale-upload-age'),
     },
     security: {
       lockout: {
@@ -298,13 +400,61 @@ export function loadConfig(options: LoadOptions): AppConfig {
         idleTimeoutMs: number('security.session.idle-timeout'),
         absoluteTimeoutMs: number('security.session.absolute-timeout'),
       },
+      mfa: {
+        requiredRoles: mfaRoles.filter(isRole),
+        stepUpWindowMs: number('security.mfa.step-up-window'),
+        issuer: text('security.mfa.issuer') || 'MediSys',
+      },
       breakGlass: { durationMs: number('security.break-glass.duration') },
       bootstrapAdminPassword: text('security.bootstrap.admin-password'),
+      headersEnabled: values.get('security.headers.enabled') as boolean,
+      throttle: {
+        enabled: values.get('security.throttle.enabled') as boolean,
+        login: {
+          windowMs: number('security.throttle.login.window'),
+          perAccount: number('security.throttle.login.per-account'),
+          perAddress: number('security.throttle.login.per-address'),
+        },
+        api: {
+          windowMs: number('security.throttle.api.window'),
+          perUser: number('security.throttle.api.per-user'),
+          perAddress: number('security.throttle.api.per-address'),
+        },
+      },
+      bruteForce: {
+        windowMs: number('security.brute-force.window'),
+        accountsPerAddress: number('security.brute-force.accounts-per-address'),
+        addressesPerAccount: number('security.brute-force.addresses-per-account'),
+      },
+      encryption: {
+        keyFile: text('security.encryption.key-file')
+          ? resolve(text('security.encryption.key-file'))
+          : path.join(dataDir, 'keys', 'field-encryption.keys'),
+        generateKeyFile: text('security.encryption.key-file') === '',
+      },
+      audit: { sealIntervalMs: number('security.audit.seal-interval') },
     },
     hospital: { timezone },
     sourceFile,
   };
   return deepFreeze(config);
+}
+
+/** Both files or neither: half a TLS configuration is a mistake, not a choice of plain HTTP. */
+function sslFiles(
+  certificate: string,
+  key: string,
+  resolve: (file: string) => string,
+): { certificateFile: string; keyFile: string } | undefined {
+  if (certificate === '' && key === '') return undefined;
+  if (certificate === '' || key === '') {
+    const missing = certificate === '' ? 'server.ssl.certificate' : 'server.ssl.key';
+    throw new ConfigError(
+      `${missing} is empty while the other server.ssl key is set: give both the certificate and its key, or neither for plain HTTP.`,
+      missing,
+    );
+  }
+  return { certificateFile: resolve(certificate), keyFile: resolve(key) };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -151,6 +151,17 @@ export class EmbeddedDatabase implements Database {
   }
 
   /**
+   * A plain-SQL dump by PGlite's own pg_dump (WebAssembly; it writes into an in-memory file system,
+   * so no unencrypted copy touches the disk). `args` are pg_dump options; PGlite's pg_dump always
+   * adds `--inserts`, since it has no COPY stream.
+   */
+  async dumpSql(args: readonly string[]): Promise<string> {
+    const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
+    const file = await this.track(() => pgDump({ pg: this.pglite, args: [...args] }));
+    return file.text();
+  }
+
+  /**
    * Writes an initialised data folder with this build's migrations applied to `file` (see
    * EMBEDDED_TEMPLATE), so a first start neither runs initdb nor migrates.
    */

@@ -52,7 +52,9 @@ function isConnectionFailure(error: unknown): boolean {
   if (code && (CONNECTION_FAILURE_CODES.has(code) || code.startsWith('57P') || code.startsWith('08')))
     return true;
   const message = (error as Error | null)?.message ?? '';
-  return /timeout exceeded when trying to connect|Connection terminated|connection closed/i.test(message);
+  return /timeout exceeded when trying to connect|Connection terminated|connection closed|not queryable/i.test(
+    message,
+  );
 }
 
 /** A node-postgres pool sized and timed by `datasource.pool.*`. */
@@ -78,13 +80,25 @@ export class PostgresDatabase implements Database {
   }
 
   private async connect(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (error) {
       this.failures++;
       this.options.onError?.(error as Error);
       throw new ServiceUnavailableError();
     }
+    // The pool listens for errors only on idle clients. A lent-out client whose server goes away
+    // between two queries (a restart while a transaction waits on other work) emits 'error' with no
+    // listener, which would crash the process; its next query fails anyway and is answered 503.
+    const onError = (error: Error): void => this.options.onError?.(error);
+    client.on('error', onError);
+    const release = client.release.bind(client);
+    client.release = (error?: Error | boolean): void => {
+      client.removeListener('error', onError);
+      release(error);
+    };
+    return client;
   }
 
   private translate(error: unknown): unknown {

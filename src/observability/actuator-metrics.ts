@@ -134,6 +134,10 @@ export class ActuatorMetrics {
       ['nodejs.eventloop.lag', gauge(metrics, 'nodejs_eventloop_lag_seconds', 'Event loop lag', 'seconds')],
       ['medisys.logins', gauge(metrics, 'medisys_logins_total', 'Sign-in attempts', null)],
       ['medisys.cache.requests', gauge(metrics, 'medisys_cache_requests_total', 'Cache look-ups', null)],
+      [
+        'medisys.cache.errors',
+        gauge(metrics, 'medisys_cache_errors_total', 'Cache store operations that failed', null),
+      ],
     ]);
   }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../db/index.js';
+import type { ReplicaStatus } from '../db/replica.js';
 
 export type HealthStatus = 'UP' | 'DOWN';
 
@@ -43,6 +44,29 @@ export function databaseIndicator(db: Database): HealthIndicator {
       } catch (error) {
         return { status: 'DOWN', details: { database, error: (error as Error).message } };
       }
+    },
+  };
+}
+
+/**
+ * The read replica, as the router last sampled it. Not critical: a replica that is down or behind only
+ * sends reads to the primary, so it must not take readiness (and the load balancer's traffic) with it.
+ */
+export function replicaIndicator(status: () => ReplicaStatus): HealthIndicator {
+  return {
+    name: 'replica',
+    critical: false,
+    async check(): Promise<ComponentHealth> {
+      const current = status();
+      const details: Record<string, unknown> = {
+        replica: current.name,
+        servingReads: current.unusable === undefined,
+        lagSeconds: current.lagSeconds ?? null,
+      };
+      if (current.unusable) details['reason'] = current.unusable;
+      if (current.error) details['error'] = current.error;
+      if (current.replayLsn) details['replayLsn'] = current.replayLsn;
+      return { status: current.unusable === undefined ? 'UP' : 'DOWN', details };
     },
   };
 }

@@ -9,6 +9,11 @@ const REDACTED_PATHS = [
   'currentPassword',
   'token',
   'totp',
+  'recoveryCodes',
+  'secret',
+  'csrfToken',
+  'req.headers["x-mfa-code"]',
+  'req.headers["x-csrf-token"]',
   '*.password',
   '*.token',
   'req.headers.authorization',
@@ -27,6 +32,12 @@ export type SecurityEventType =
   | 'BREAK_THE_GLASS'
   | 'PASSWORD_CHANGED'
   | 'SESSION_ENDED'
+  | 'CSRF_TOKEN_INVALID'
+  | 'MFA_REQUIRED'
+  | 'MFA_ENABLED'
+  | 'MFA_DISABLED'
+  | 'MFA_VERIFIED'
+  | 'MFA_RECOVERY_CODE_USED'
   | 'BRUTE_FORCE'
   | 'SQL_INJECTION'
   | 'XSS_ATTEMPT';

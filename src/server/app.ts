@@ -5,7 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config/load.js';
+import { ConfigError, type AppConfig } from '../config/load.js';
 import type { Database } from '../db/index.js';
 import {
   CareTeamService,
@@ -35,13 +35,25 @@ import {
 } from '../modules/claims/index.js';
 import { DashboardService, registerDashboardRoutes } from '../modules/dashboard/index.js';
 import { registerReportRoutes, ReportsService } from '../modules/reports/index.js';
-import { openReplicaDatabase } from '../db/replica.js';
+import { openReplicaDatabase, replicaName, ReplicaRoutedDatabase } from '../db/replica.js';
 import {
   AppointmentQueriesService,
   AppointmentsService,
   registerAppointmentRoutes,
 } from '../modules/appointments/index.js';
-import { AuditTrail, registerAuditRoutes } from '../modules/audit/index.js';
+import {
+  AccessLogService,
+  AuditSealer,
+  AuditTrail,
+  registerAccessLogRoutes,
+  registerAuditRoutes,
+} from '../modules/audit/index.js';
+import {
+  AccessReviewService,
+  FieldEncryptionService,
+  openFieldCipher,
+  type FieldCipher,
+} from '../modules/security/index.js';
 import { DepartmentsService, registerDepartmentRoutes } from '../modules/departments/index.js';
 import {
   DoctorSchedulesService,
@@ -63,10 +75,21 @@ import {
   registerPatientMergeRoutes,
   registerPatientRoutes,
 } from '../modules/patients/index.js';
-import { AuthService, registerAuthRoutes, registerUserRoutes, UsersService } from '../modules/users/index.js';
+import {
+  AuthService,
+  FailedAttempts,
+  MfaService,
+  registerAuthRoutes,
+  registerMfaRoutes,
+  registerUserRoutes,
+  SessionsService,
+  UsersService,
+} from '../modules/users/index.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import {
   HealthService,
   databaseIndicator,
+  replicaIndicator,
   diskSpaceIndicator,
   volumeUsage,
 } from '../observability/health.js';
@@ -75,23 +98,48 @@ import type { Loggers } from '../observability/logger.js';
 import { Metrics, UNMATCHED_ROUTE } from '../observability/metrics.js';
 import { errorHandler, sendProblem } from './error-handler.js';
 import { buildManagementServer } from './management.js';
+import { openThrottling } from '../modules/throttling/index.js';
+import { registerAttackDetection } from './plugins/attack-detection.js';
 import { registerAuthentication } from './plugins/authentication.js';
+import { API_DOCS_CONTENT_SECURITY_POLICY, registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerThrottling } from './plugins/throttling.js';
+import { httpsOptions } from './tls.js';
 import { refuseNulCharacters } from './plugins/request-guard.js';
 import type { Api } from './types.js';
+import { defaultWebRoot, registerWebApp } from './web-app.js';
 import { createValidatorCompiler } from './validation.js';
 import { VERSION } from './version.js';
+import { CachedReads, cacheNamespaces, InProcessCache, openCache, type Cache } from '../cache/index.js';
 
 export interface AppDependencies {
   readonly db: Database;
   readonly loggers: Loggers;
-  /** Read replica for reports and the dashboard (datasource.replica-url); the primary serves when absent. */
+  /**
+   * Where replica-eligible reads go (patient lists and searches, reports, the dashboard): buildApp passes
+   * a ReplicaRoutedDatabase over datasource.replica-url here; the primary serves when absent.
+   */
   readonly replica?: Database | undefined;
+  /** The time as services see it (session timeouts, TOTP); tests pass a clock they can move. */
+  readonly clock?: Clock | undefined;
+  /** Cache-aside reads shared by every service (src/cache); createServices makes an in-process one when absent. */
+  readonly cache?: CachedReads | undefined;
+  /** A cache store to use instead of the configured Redis or in-process one (tests inject failures). */
+  readonly cacheStore?: Cache | undefined;
+  /**
+   * The field-encryption keys (national ids, policy numbers); createServices opens the configured key
+   * file when absent (generating the default one on first use).
+   */
+  readonly fieldCipher?: FieldCipher | undefined;
+  /** The built web application (dist/web by default, src/server/web-app.ts); tests pass their own folder. */
+  readonly webRoot?: string | undefined;
 }
 
 /** The services behind the routes, for the CLI and tests that drive them directly. */
 export interface AppServices {
   readonly audit: AuditTrail;
   readonly auth: AuthService;
+  readonly mfa: MfaService;
+  readonly sessions: SessionsService;
   readonly users: UsersService;
   readonly patients: PatientsService;
   readonly patientMerges: PatientMergeService;
@@ -118,6 +166,10 @@ export interface AppServices {
   readonly claims: ClaimsService;
   readonly claimWorkflow: ClaimWorkflowService;
   readonly claimExports: ClaimExportService;
+  readonly fieldEncryption: FieldEncryptionService;
+  readonly accessReview: AccessReviewService;
+  readonly auditSealer: AuditSealer;
+  readonly accessLog: AccessLogService;
 }
 
 /** One registered /api/v1 route and what it declares, for the role-matrix test and tooling. */
@@ -134,6 +186,8 @@ export interface MediSysApp {
   readonly services: AppServices;
   readonly metrics: Metrics;
   readonly health: HealthService;
+  /** The cache-aside reads of this instance (Redis or in-process). */
+  readonly cache: CachedReads;
   /** Every /api/v1 route registered, with its declared permission. */
   readonly routes: readonly RouteDeclaration[];
   /** Readiness goes DOWN first on shutdown so load balancers stop sending before the listener closes. */
@@ -149,43 +203,62 @@ export function createServices(
   metrics: Metrics,
 ): AppServices {
   const { db, loggers } = dependencies;
+  const cache =
+    dependencies.cache ??
+    new CachedReads(new InProcessCache(), { keyPrefix: config.cache.keyPrefix, ttls: config.cache.ttl });
   const audit = new AuditTrail(db, loggers, metrics);
+  const fieldCipher = dependencies.fieldCipher ?? openFieldCipher(config).cipher;
   const patientAccess = new PatientAccessService(db, audit, loggers);
   const careTeam = new CareTeamService(db, audit, patientAccess);
   const clinicalAccess = new ClinicalAccess(patientAccess);
   const history = new HistoryService(db, audit, clinicalAccess, config.hospital.timezone);
   const readDb = dependencies.replica ?? db;
   const payments = new PaymentsService(db, audit, config.hospital.timezone);
+  const clock = dependencies.clock ?? systemClock;
+  const failedAttempts = new FailedAttempts(db, config, loggers, metrics);
+  const mfa = new MfaService(db, audit, loggers, config, failedAttempts, clock);
+  const users = new UsersService(db, audit, loggers);
   return {
     invoices: new InvoicesService(db, audit, config.hospital.timezone),
     payments,
     receipts: new ReceiptsService(db, audit, config.hospital.timezone),
     balances: new BalancesService(db, audit, config.hospital.timezone),
     financeReport: new FinanceReportService(readDb, db, audit, config.hospital.timezone),
-    coverage: new CoverageService(db, audit, config.hospital.timezone),
-    claims: new ClaimsService(db, audit, config.hospital.timezone),
-    claimWorkflow: new ClaimWorkflowService(db, audit, payments),
-    claimExports: new ClaimExportService(db, audit),
+    coverage: new CoverageService(db, audit, config.hospital.timezone, fieldCipher),
+    claims: new ClaimsService(db, audit, config.hospital.timezone, fieldCipher),
+    claimWorkflow: new ClaimWorkflowService(db, audit, payments, fieldCipher),
+    claimExports: new ClaimExportService(db, audit, fieldCipher),
+    fieldEncryption: new FieldEncryptionService(db, fieldCipher, audit),
+    auditSealer: new AuditSealer(db, loggers),
+    accessLog: new AccessLogService(db, audit, config.hospital.timezone),
     reports: new ReportsService(readDb, db, audit, config.hospital.timezone),
-    dashboard: new DashboardService(readDb, config.hospital.timezone, {
-      onCacheLookup: (result) => metrics.cacheRequests.inc({ cache: 'dashboard', result }),
-    }),
+    dashboard: new DashboardService(readDb, config.hospital.timezone, cache),
     audit,
-    auth: new AuthService(db, config, loggers, metrics),
-    users: new UsersService(db, audit, loggers),
-    patients: new PatientsService(db, audit),
-    patientMerges: new PatientMergeService(db, audit),
+    auth: new AuthService(db, config, loggers, metrics, mfa, failedAttempts, clock),
+    mfa,
+    sessions: new SessionsService(db, config, loggers, clock),
+    users,
+    accessReview: new AccessReviewService(users, audit),
+    patients: new PatientsService(db, audit, cache, fieldCipher, readDb),
+    patientMerges: new PatientMergeService(db, audit, cache),
     patientDuplicates: new PatientDuplicatesService(db, audit),
-    departments: new DepartmentsService(db, audit),
-    doctors: new DoctorsService(db, audit),
+    departments: new DepartmentsService(db, audit, cache),
+    doctors: new DoctorsService(db, audit, cache),
     doctorSchedules: new DoctorSchedulesService(db, audit, config.hospital.timezone),
     appointments: new AppointmentsService(db, audit, config.hospital.timezone),
     appointmentQueries: new AppointmentQueriesService(db, audit, config.hospital.timezone, patientAccess),
     history,
-    admissions: new AdmissionsService(db, audit, clinicalAccess, config.hospital.timezone, {
-      historyEntries: (tx, from, to, context) => history.movePatientRecords(tx, from, to, context),
-      careTeamMembers: (tx, from, to, context) => careTeam.movePatientRecords(tx, from, to, context),
-    }),
+    admissions: new AdmissionsService(
+      db,
+      audit,
+      clinicalAccess,
+      config.hospital.timezone,
+      {
+        historyEntries: (tx, from, to, context) => history.movePatientRecords(tx, from, to, context),
+        careTeamMembers: (tx, from, to, context) => careTeam.movePatientRecords(tx, from, to, context),
+      },
+      (patientIds) => cache.invalidate(patientIds.map(cacheNamespaces.patient)),
+    ),
     documents: new DocumentsService(
       db,
       audit,
@@ -209,28 +282,62 @@ export function createServices(
 export async function buildApp(config: AppConfig, dependencies: AppDependencies): Promise<MediSysApp> {
   const { db, loggers } = dependencies;
   let shuttingDown = false;
+  if (config.datasource.replicaUrl && db.kind !== 'postgres') {
+    throw new ConfigError(
+      'datasource.replica-url needs datasource.url: a read replica is a standby of an external PostgreSQL, never of the embedded database.',
+      'datasource.replica-url',
+    );
+  }
+  // The replica pool is opened here unless the caller passed one, and then closed with the app.
+  const ownReplica = dependencies.replica ? undefined : openReplicaDatabase(config);
+  const replicaPool = dependencies.replica ?? ownReplica;
+  const replica = replicaPool
+    ? new ReplicaRoutedDatabase(db, replicaPool, {
+        name: replicaName(config.datasource.replicaUrl),
+        maxLagMs: config.datasource.replicaMaxLagMs,
+        onRead: (route) =>
+          metrics.replicaReads.inc({
+            source: route.source,
+            reason: route.source === 'replica' ? 'fresh' : route.reason,
+          }),
+        onStateChange: (status) =>
+          status.unusable
+            ? loggers.app.warn(
+                { replica: status.name, reason: status.unusable, error: status.error },
+                'read replica not used: reads go to the primary',
+              )
+            : loggers.app.info({ replica: status.name }, 'read replica serving reads'),
+      })
+    : undefined;
   const metrics = new Metrics({
     poolStatistics: () => db.statistics(),
     connectionFailures: () => db.connectionFailures(),
     ready: () => (shuttingDown ? 0 : 1),
     lastBackupSeconds: () => (lastSuccessfulBackup(config.backup.dir)?.getTime() ?? 0) / 1000,
     disk: () => volumeUsage(config.dataDir),
+    ...(replica ? { replica: () => replica.status() } : {}),
   });
-  // Opened here unless the caller passed one, and then closed with the app.
-  const ownReplica = dependencies.replica
-    ? undefined
-    : openReplicaDatabase(config, (error) =>
-        loggers.app.warn({ err: { message: error.message } }, 'replica connection error'),
-      );
-  const services = createServices(
-    config,
-    { ...dependencies, replica: dependencies.replica ?? ownReplica },
+  replica?.start();
+  // Redis (redis.url / redis.cluster.nodes) or in-process; its health is the non-critical `redis` component.
+  const cache = openCache(config, {
     metrics,
-  );
-  const health = new HealthService([databaseIndicator(db), diskSpaceIndicator(config.dataDir)]);
+    logger: loggers.app,
+    entryVersion: VERSION,
+    cache: dependencies.cacheStore,
+  });
+  const services = createServices(config, { ...dependencies, replica, cache: cache.reads }, metrics);
+  const health = new HealthService([
+    databaseIndicator(db),
+    cache.indicator,
+    diskSpaceIndicator(config.dataDir),
+    ...(replica ? [replicaIndicator(() => replica.status())] : []),
+  ]);
 
   const logger: FastifyBaseLogger = loggers.app;
+  const https = httpsOptions(config);
   const api = Fastify({
+    // The API type is written for node:http; an https.Server answers the same requests.
+    ...((https ? { https } : {}) as object),
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
@@ -243,7 +350,10 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
     },
-    return503OnClosing: true,
+    // A request that reaches a closing instance (on a keep-alive connection the load balancer had not
+    // yet given up) is served, with Connection: close, rather than failed with a bare 503: in-flight
+    // work finishes before the pool closes anyway, and a POST without Idempotency-Key cannot be retried.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -259,9 +369,9 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
   );
   api.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    void reply.header('x-content-type-options', 'nosniff');
     void reply.header('cache-control', 'no-store');
   });
+  registerSecurityHeaders(api, { enabled: config.security.headersEnabled });
   api.addHook('preValidation', refuseNulCharacters);
   api.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
@@ -293,14 +403,32 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'medisys_session' },
+          cookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'medisys_session',
+            description:
+              'Set by sign-in: medisys_session over HTTP, __Host-medisys_session (Secure) over HTTPS. Writes made with it need the X-CSRF-Token header.',
+          },
         },
       },
       security: [{ bearer: [] }, { cookie: [] }],
     },
   });
-  await api.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  registerAuthentication(api, { auth: services.auth, audit: services.audit, loggers });
+  await api.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    ...(config.security.headersEnabled ? { staticCSP: API_DOCS_CONTENT_SECURITY_POLICY } : {}),
+  });
+  const throttling = config.security.throttle.enabled
+    ? openThrottling(config, db, {
+        metrics,
+        loggers,
+        clockMs: () => (dependencies.clock ?? systemClock).now().getTime(),
+      })
+    : undefined;
+  if (throttling) registerThrottling(api, { throttling, metrics, loggers });
+  registerAuthentication(api, { auth: services.auth, mfa: services.mfa, audit: services.audit, loggers });
+  registerAttackDetection(api, { loggers, metrics });
   const routes: RouteDeclaration[] = [];
   api.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1')) return;
@@ -324,16 +452,10 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
   api.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     api.swagger(),
   );
-  api.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MediSys</title></head>' +
-          '<body><h1>MediSys</h1><p>The API is running. Its documentation is at <a href="/api/docs">/api/docs</a>.</p></body></html>',
-      ),
-  );
+  await registerWebApp(api, dependencies.webRoot === undefined ? defaultWebRoot() : dependencies.webRoot);
 
-  registerAuthRoutes(api, services.auth, db, false);
+  registerAuthRoutes(api, services);
+  registerMfaRoutes(api, services.mfa);
   registerUserRoutes(api, services.users);
   registerPatientRoutes(api, services.patients);
   registerPatientMergeRoutes(api, services.patientMerges, services.patientDuplicates);
@@ -349,6 +471,7 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
     registerDocumentRoutes(uploads, services.documents);
   });
   registerAuditRoutes(api, services.audit);
+  registerAccessLogRoutes(api, services.accessLog);
   registerReportRoutes(api, services.reports);
   registerInvoiceRoutes(api, services.invoices);
   registerPaymentRoutes(api, services.payments, services.receipts);
@@ -379,6 +502,7 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
     services,
     metrics,
     health,
+    cache: cache.reads,
     routes,
     markShuttingDown(): void {
       shuttingDown = true;
@@ -386,7 +510,11 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
     async close(): Promise<void> {
       shuttingDown = true;
       await Promise.all([api.close(), management.close()]);
-      await ownReplica?.close();
+      await throttling?.close();
+      // A replica pool the caller passed in is the caller's to close.
+      if (ownReplica) await replica?.close();
+      else replica?.monitor.stop();
+      await cache.close();
     },
   };
 }

@@ -1,6 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { sqlState } from '../db/index.js';
-import { DomainError, LockedError, ValidationError, type FieldError } from '../shared/errors.js';
+import {
+  DomainError,
+  LockedError,
+  ServiceUnavailableError,
+  ValidationError,
+  type FieldError,
+} from '../shared/errors.js';
 
 export interface Problem {
   readonly type: string;
@@ -9,6 +15,8 @@ export interface Problem {
   readonly detail: string;
   readonly instance?: string;
   readonly requestId?: string;
+  /** A stable machine-readable reason where clients act on it (MFA_REQUIRED, CSRF_TOKEN_INVALID, ...). */
+  readonly code?: string;
   readonly errors?: readonly FieldError[];
 }
 
@@ -59,6 +67,12 @@ const CLIENT_ERROR_TITLES: Record<number, string> = {
   429: 'Too many requests',
 };
 
+/**
+ * What a 503 for an unavailable or overloaded database tells clients to wait: long enough for a restart
+ * or a failover to finish, short enough that a retry soon succeeds.
+ */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Maps every error to problem+json. Only our own messages reach clients; nothing from SQL or stacks. */
 export function errorHandler(
   error: FastifyError,
@@ -69,10 +83,14 @@ export function errorHandler(
     if (error instanceof LockedError && error.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(error.retryAfterSeconds));
     }
+    if (error instanceof ServiceUnavailableError) {
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    }
     return sendProblem(reply, {
       status: error.status,
       title: error.title,
       detail: error.message,
+      ...(error.code ? { code: error.code } : {}),
       ...(error instanceof ValidationError && error.errors.length > 0 ? { errors: error.errors } : {}),
     });
   }
@@ -102,6 +120,7 @@ export function errorHandler(
   }
   if (code === '57014') {
     request.log.warn({ err: { code } }, 'statement timeout');
+    void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     return sendProblem(reply, {
       status: 503,
       title: 'Service unavailable',

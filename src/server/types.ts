@@ -28,6 +28,13 @@ declare module 'fastify' {
     public?: boolean;
     /** Reachable while the user must still change a generated or reset password. */
     allowDuringPasswordChange?: boolean;
+    /** Reachable while the user's role requires MFA and they have not enrolled yet. */
+    allowDuringMfaEnrolment?: boolean;
+    /**
+     * Needs a fresh second factor (step-up) from users with MFA on: always, or when the function says
+     * so for this request (an export format, a role change in the body). Checked after validation.
+     */
+    freshMfa?: boolean | ((request: FastifyRequest) => boolean);
   }
   interface FastifyRequest {
     /** Set for every authenticated request. */
@@ -48,4 +55,13 @@ export function contextOf(request: {
 export function authOf(request: { auth: Authenticated | undefined }): Authenticated {
   if (!request.auth) throw new Error('authOf called on a public route');
   return request.auth;
+}
+
+/**
+ * A `freshMfa` rule for routes that answer JSON or a file: the file (format=csv or pdf, or the row-level
+ * detail=rows export) leaves the system, so it needs a fresh second factor; the JSON view does not.
+ */
+export function isFileExport(request: { query: unknown }): boolean {
+  const query = request.query as { format?: unknown; detail?: unknown } | undefined;
+  return query?.format === 'csv' || query?.format === 'pdf' || query?.detail === 'rows';
 }

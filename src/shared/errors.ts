@@ -7,6 +7,8 @@ export class DomainError extends Error {
     message: string,
     readonly status: number,
     readonly title: string,
+    /** A stable machine-readable reason (`MFA_REQUIRED`, `CSRF_TOKEN_INVALID`), sent as the problem's `code`. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = new.target.name;
@@ -22,8 +24,9 @@ export class ValidationError extends DomainError {
   constructor(
     message: string,
     readonly errors: readonly FieldError[] = [],
+    code?: string,
   ) {
-    super(message, 400, 'Invalid request');
+    super(message, 400, 'Invalid request', code);
   }
 }
 
@@ -60,14 +63,14 @@ export class PreconditionRequiredError extends DomainError {
 }
 
 export class UnauthorizedError extends DomainError {
-  constructor(message = 'Sign in to continue.') {
-    super(message, 401, 'Unauthorized');
+  constructor(message = 'Sign in to continue.', code?: string) {
+    super(message, 401, 'Unauthorized', code);
   }
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message = 'Your role does not allow this.') {
-    super(message, 403, 'Forbidden');
+  constructor(message = 'Your role does not allow this.', code?: string) {
+    super(message, 403, 'Forbidden', code);
   }
 }
 

@@ -77,6 +77,16 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   'POST /api/v1/auth/logout': byPermission('signed-in'),
   'GET /api/v1/auth/me': byPermission('signed-in'),
   'POST /api/v1/auth/password': byPermission('signed-in'),
+  'GET /api/v1/auth/sessions': byPermission('signed-in'),
+  'DELETE /api/v1/auth/sessions/:id': byPermission('signed-in'),
+  // Multi-factor sign-in: one's own, and the administrators' reset.
+  'GET /api/v1/auth/mfa': byPermission('signed-in'),
+  'POST /api/v1/auth/mfa/enrol': byPermission('signed-in'),
+  'POST /api/v1/auth/mfa/confirm': byPermission('signed-in'),
+  'POST /api/v1/auth/mfa/verify': byPermission('signed-in'),
+  'POST /api/v1/auth/mfa/disable': byPermission('signed-in'),
+  'POST /api/v1/auth/mfa/recovery-codes': byPermission('signed-in'),
+  'DELETE /api/v1/users/:id/mfa': byPermission('users:manage'),
   // Users and the audit trail.
   'GET /api/v1/users': byPermission('users:manage'),
   'POST /api/v1/users': byPermission('users:manage'),
@@ -84,6 +94,7 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   'PATCH /api/v1/users/:id': byPermission('users:manage'),
   'POST /api/v1/users/:id/reset-password': byPermission('users:manage'),
   'GET /api/v1/audit-events': byPermission('audit:read'),
+  'GET /api/v1/patients/:id/access-log': byPermission('patients:access-log'),
   // Patients: demographics, archive, duplicates and merges.
   'GET /api/v1/patients': byPermission('patients:read'),
   'POST /api/v1/patients': byPermission('patients:write'),

@@ -32,6 +32,12 @@ describe('deployment files', () => {
     expect(text).toMatch(/option redispatch/);
     expect(text).toMatch(/timeout http-request \d+s/);
     expect(text).toMatch(/option forwardfor/);
+    // Writes are sent again after reaching an instance only when they carry an Idempotency-Key.
+    expect(text).toMatch(/http-request disable-l7-retry unless safe_to_repeat \|\| has_idempotency_key/);
+    // A draining instance keeps its in-flight requests.
+    expect(text).not.toMatch(/shutdown-sessions/);
+    expect(text).toMatch(/http-error status 503 .*hdr Retry-After \d+/);
+    expect(text).toMatch(/bind 10\.0\.3\.\d+:8404/);
   });
 
   it('haproxy-tls.cfg is valid with a certificate in place, and redirects plain HTTP', () => {

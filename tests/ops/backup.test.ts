@@ -21,6 +21,9 @@ import {
 } from '../support/databases.js';
 import { runMediSys } from '../support/processes.js';
 
+/** Each test runs several medisys processes; generous, since a busy machine must not fail them. */
+const SLOW_TEST_MS = 240_000;
+
 function psql(database: string, sql: string): string {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${database}`;
@@ -79,27 +82,31 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('creates an encrypted backup with a sha256 and a manifest, and leaves no unencrypted dump', async () => {
-    const created = await runMediSys(['backup', 'create'], { cwd: workDir, env });
-    expect(created.stderr).toBe('');
-    expect(created.status).toBe(0);
-    const files = readdirSync(backupDir).sort();
-    const dump = files.find((file) => /^medisys_\d{8}_\d{6}\.dump\.gpg$/.test(file));
-    expect(dump).toBeDefined();
-    backupFile = path.join(backupDir, dump!);
-    expect(
-      files
-        .filter((file) => file !== 'last-successful-backup.json')
-        .map((file) => file.replace(/^medisys_\d{8}_\d{6}/, 'X')),
-    ).toEqual(['X.dump.gpg', 'X.dump.gpg.sha256', 'X.manifest.json']);
-    expect(readFileSync(backupFile).subarray(0, 5).toString()).not.toBe('PGDMP');
-    const manifest = JSON.parse(readFileSync(backupFile.replace('.dump.gpg', '.manifest.json'), 'utf8'));
-    expect(manifest.rowCounts.patients).toBe(2000);
-    expect(manifest.rowCounts.users).toBe(1);
-    expect(manifest.schemaVersion).toBeGreaterThanOrEqual(6);
-    const check = spawnSync('sha256sum', ['-c', `${dump}.sha256`], { cwd: backupDir, encoding: 'utf8' });
-    expect(check.status).toBe(0);
-  });
+  it(
+    'creates an encrypted backup with a sha256 and a manifest, and leaves no unencrypted dump',
+    async () => {
+      const created = await runMediSys(['backup', 'create'], { cwd: workDir, env });
+      expect(created.stderr).toBe('');
+      expect(created.status).toBe(0);
+      const files = readdirSync(backupDir).sort();
+      const dump = files.find((file) => /^medisys_\d{8}_\d{6}\.dump\.gpg$/.test(file));
+      expect(dump).toBeDefined();
+      backupFile = path.join(backupDir, dump!);
+      expect(
+        files
+          .filter((file) => file !== 'last-successful-backup.json')
+          .map((file) => file.replace(/^medisys_\d{8}_\d{6}/, 'X')),
+      ).toEqual(['X.dump.gpg', 'X.dump.gpg.sha256', 'X.manifest.json']);
+      expect(readFileSync(backupFile).subarray(0, 5).toString()).not.toBe('PGDMP');
+      const manifest = JSON.parse(readFileSync(backupFile.replace('.dump.gpg', '.manifest.json'), 'utf8'));
+      expect(manifest.rowCounts.patients).toBe(2000);
+      expect(manifest.rowCounts.users).toBe(1);
+      expect(manifest.schemaVersion).toBeGreaterThanOrEqual(6);
+      const check = spawnSync('sha256sum', ['-c', `${dump}.sha256`], { cwd: backupDir, encoding: 'utf8' });
+      expect(check.status).toBe(0);
+    },
+    SLOW_TEST_MS,
+  );
 
   it("decrypts with the manual's own command into an identical database", async () => {
     const target = `medisys_manual_${Date.now()}`;
@@ -112,41 +119,49 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
     expect(fingerprint(target)).toBe(fingerprint(source.name));
   });
 
-  it('restores into a new database with `backup restore`, and refuses a non-empty one without --force', async () => {
-    const target = `medisys_recovery_${Date.now()}`;
-    extraDatabases.push(target);
-    const restored = await runMediSys(['backup', 'restore', backupFile, '--target', target], {
-      cwd: workDir,
-      env,
-    });
-    expect(restored.stderr).toBe('');
-    expect(restored.status).toBe(0);
-    expect(restored.stdout).toContain('match the manifest');
-    expect(fingerprint(target)).toBe(fingerprint(source.name));
+  it(
+    'restores into a new database with `backup restore`, and refuses a non-empty one without --force',
+    async () => {
+      const target = `medisys_recovery_${Date.now()}`;
+      extraDatabases.push(target);
+      const restored = await runMediSys(['backup', 'restore', backupFile, '--target', target], {
+        cwd: workDir,
+        env,
+      });
+      expect(restored.stderr).toBe('');
+      expect(restored.status).toBe(0);
+      expect(restored.stdout).toContain('match the manifest');
+      expect(fingerprint(target)).toBe(fingerprint(source.name));
 
-    const again = await runMediSys(['backup', 'restore', backupFile, '--target', target], {
-      cwd: workDir,
-      env,
-    });
-    expect(again.status).toBe(1);
-    expect(again.stderr).toMatch(/not empty.*--force/);
-    const forced = await runMediSys(['backup', 'restore', backupFile, '--target', target, '--force'], {
-      cwd: workDir,
-      env,
-    });
-    expect(forced.status).toBe(0);
-    expect(fingerprint(target)).toBe(fingerprint(source.name));
-  });
+      const again = await runMediSys(['backup', 'restore', backupFile, '--target', target], {
+        cwd: workDir,
+        env,
+      });
+      expect(again.status).toBe(1);
+      expect(again.stderr).toMatch(/not empty.*--force/);
+      const forced = await runMediSys(['backup', 'restore', backupFile, '--target', target, '--force'], {
+        cwd: workDir,
+        env,
+      });
+      expect(forced.status).toBe(0);
+      expect(fingerprint(target)).toBe(fingerprint(source.name));
+    },
+    SLOW_TEST_MS,
+  );
 
-  it('verifies the newest backup, and deeply by restoring it into a scratch database', async () => {
-    const verified = await runMediSys(['backup', 'verify'], { cwd: workDir, env });
-    expect(verified.status).toBe(0);
-    expect(verified.stdout).toContain('sha256 matches');
-    const deep = await runMediSys(['backup', 'verify', backupFile, '--deep'], { cwd: workDir, env });
-    expect(deep.stderr).toBe('');
-    expect(deep.status).toBe(0);
-    expect(deep.stdout).toContain('match the manifest');
-  });
+  it(
+    'verifies the newest backup, and deeply by restoring it into a scratch database',
+    async () => {
+      const verified = await runMediSys(['backup', 'verify'], { cwd: workDir, env });
+      expect(verified.status).toBe(0);
+      expect(verified.stdout).toContain('sha256 matches');
+      const deep = await runMediSys(['backup', 'verify', backupFile, '--deep'], { cwd: workDir, env });
+      expect(deep.stderr).toBe('');
+      expect(deep.status).toBe(0);
+      expect(deep.stdout).toContain('match the manifest');
+    },
+    SLOW_TEST_MS,
+  );
 
   it.each([
     [
@@ -158,32 +173,36 @@ describe.runIf(POSTGRES_AVAILABLE)('medisys backup on PostgreSQL', () => {
       },
     ],
     ['truncated', (file: string) => truncateSync(file, Math.floor(readFileSync(file).length / 2))],
-  ])('refuses a backup %s in verify and restore, leaving the target untouched', async (_label, damage) => {
-    for (const withChecksum of [true, false]) {
-      const copy = path.join(workDir, `damaged-${withChecksum}`, path.basename(backupFile));
-      mkdirSync(path.dirname(copy), { recursive: true });
-      copyFileSync(backupFile, copy);
-      copyFileSync(
-        backupFile.replace('.dump.gpg', '.manifest.json'),
-        copy.replace('.dump.gpg', '.manifest.json'),
-      );
-      if (withChecksum) copyFileSync(`${backupFile}.sha256`, `${copy}.sha256`);
-      damage(copy);
-      const verified = await runMediSys(['backup', 'verify', copy], { cwd: workDir, env });
-      expect(verified.status).toBe(1);
-      expect(verified.stderr).toMatch(withChecksum ? /corrupted or truncated/ : /cannot be decrypted/);
-      const target = `medisys_damaged_${Date.now()}`;
-      extraDatabases.push(target);
-      const restored = await runMediSys(['backup', 'restore', copy, '--target', target], {
-        cwd: workDir,
-        env,
-      });
-      expect(restored.status).toBe(1);
-      const exists = psql('postgres', `SELECT count(*) FROM pg_database WHERE datname = '${target}'`);
-      expect(exists).toBe('0');
-      rmSync(path.dirname(copy), { recursive: true });
-    }
-  });
+  ])(
+    'refuses a backup %s in verify and restore, leaving the target untouched',
+    async (_label, damage) => {
+      for (const withChecksum of [true, false]) {
+        const copy = path.join(workDir, `damaged-${withChecksum}`, path.basename(backupFile));
+        mkdirSync(path.dirname(copy), { recursive: true });
+        copyFileSync(backupFile, copy);
+        copyFileSync(
+          backupFile.replace('.dump.gpg', '.manifest.json'),
+          copy.replace('.dump.gpg', '.manifest.json'),
+        );
+        if (withChecksum) copyFileSync(`${backupFile}.sha256`, `${copy}.sha256`);
+        damage(copy);
+        const verified = await runMediSys(['backup', 'verify', copy], { cwd: workDir, env });
+        expect(verified.status).toBe(1);
+        expect(verified.stderr).toMatch(withChecksum ? /corrupted or truncated/ : /cannot be decrypted/);
+        const target = `medisys_damaged_${Date.now()}`;
+        extraDatabases.push(target);
+        const restored = await runMediSys(['backup', 'restore', copy, '--target', target], {
+          cwd: workDir,
+          env,
+        });
+        expect(restored.status).toBe(1);
+        const exists = psql('postgres', `SELECT count(*) FROM pg_database WHERE datname = '${target}'`);
+        expect(exists).toBe('0');
+        rmSync(path.dirname(copy), { recursive: true });
+      }
+    },
+    SLOW_TEST_MS,
+  );
 
   it('prunes backups older than the retention period and keeps the rest', async () => {
     const old = path.join(backupDir, 'medisys_20000101_000000.dump.gpg');

@@ -10,7 +10,15 @@ function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('MEDISYS_') && name !== 'DATABASE_URL' && name !== 'REDIS_URL') env[name] = value;
   }
-  return { ...env, MEDISYS_SERVER_PORT: '0', MEDISYS_MANAGEMENT_PORT: '0', ...extra };
+  return {
+    ...env,
+    MEDISYS_SERVER_PORT: '0',
+    MEDISYS_MANAGEMENT_PORT: '0',
+    // Admins must use MFA by default; process tests sign in as admin with a password alone unless
+    // they set this themselves.
+    MEDISYS_SECURITY_MFA_REQUIRED_ROLES: '',
+    ...extra,
+  };
 }
 
 export interface RunningMediSys {
@@ -71,7 +79,7 @@ export async function startMediSys(options: {
       reject(new Error(`medisys serve did not start within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     const check = (): void => {
-      const match = /serving on (http:\/\/\S+) \(management (http:\/\/\S+?),/.exec(output);
+      const match = /serving on (https?:\/\/\S+) \(management (http:\/\/\S+?),/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({ api: match[1]!, management: match[2]! });

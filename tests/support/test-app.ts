@@ -5,6 +5,7 @@ import { loadConfig, type AppConfig } from '../../src/config/load.js';
 import type { ConfigKey } from '../../src/config/keys.js';
 import { createLoggers, type Loggers } from '../../src/observability/logger.js';
 import { buildApp, type MediSysApp } from '../../src/server/app.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { commandLineContext, type Role } from '../../src/shared/request-context.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
@@ -32,6 +33,7 @@ let counter = 0;
 export async function buildTestApp(
   kind: DatabaseKind,
   overrides: Partial<Record<ConfigKey, string>> = {},
+  options: { clock?: Clock } = {},
 ): Promise<TestApp> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'medisys-test-'));
   const database = await createTestDatabase(kind);
@@ -44,11 +46,17 @@ export async function buildTestApp(
       'logging.console': 'false',
       'logging.level': 'warn',
       'security.bootstrap.admin-password': ADMIN_PASSWORD,
+      // Tests sign in wrongly on purpose (lockout) and fire bursts of requests: the throttles would
+      // answer 429 by design. Their own tests (src/server/plugins/*throttl*) turn them back on.
+      'security.throttle.enabled': 'false',
+      // The product requires MFA of admins; tests that are not about MFA act as an admin without it
+      // (the MFA tests set security.mfa.required-roles themselves).
+      'security.mfa.required-roles': '',
       ...overrides,
     },
   });
   const loggers = createLoggers(config.logging);
-  const app = await buildApp(config, { db: database.db, loggers });
+  const app = await buildApp(config, { db: database.db, loggers, clock: options.clock });
   await app.services.users.ensureBootstrapAdmin(ADMIN_PASSWORD, config.dataDir, commandLineContext('test'));
 
   const login = async (username: string, password: string): Promise<string> => {

@@ -11,8 +11,10 @@ const USAGE = `Usage:
   medisys users lock USERNAME
   medisys users unlock USERNAME
   medisys users reset-password USERNAME
+  medisys users reset-mfa USERNAME      turn multi-factor sign-in off (lost phone); their sessions end
   medisys users set-role USERNAME ROLE
-Roles: ${ROLES.join(', ')}.`;
+Roles: ${ROLES.join(', ')}.
+Passwords (--password-file): 12-128 characters, not a common password, not containing the username.`;
 
 function role(value: string | undefined): Role {
   if (!value || !isRole(value)) throw new UsageError(`Give a role: one of ${ROLES.join(', ')}.\n${USAGE}`);
@@ -72,8 +74,24 @@ export async function usersCommand(
         if (values.format === 'json') output.out(JSON.stringify(users, null, 2));
         else {
           const rows = users as unknown as Record<string, unknown>[];
-          output.out(table(rows, ['username', 'role', 'active', 'locked', 'lastLogin', 'createdDate']));
+          output.out(
+            table(rows, ['username', 'role', 'active', 'locked', 'mfaEnabled', 'lastLogin', 'createdDate']),
+          );
         }
+        return EXIT_OK;
+      });
+    }
+    case 'reset-mfa': {
+      const name = needUsername();
+      return withServices(config, async ({ services, context }) => {
+        const user = await services.users.findByUsername(name);
+        await services.mfa.resetByAdministrator(user.id, context);
+        output.out(
+          `Multi-factor sign-in of ${user.username} is off and their sessions have ended.` +
+            (services.mfa.requiredFor(user.role)
+              ? ` Their role requires it: they must enrol again at their next sign-in.`
+              : ''),
+        );
         return EXIT_OK;
       });
     }

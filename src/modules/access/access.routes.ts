@@ -90,7 +90,7 @@ export function registerAccessRoutes(
   api.post(
     '/api/v1/patients/:id/emergency-access',
     {
-      config: { permission: 'clinical:emergency-access' },
+      config: { permission: 'clinical:emergency-access', freshMfa: true },
       schema: {
         tags: ['access'],
         summary: "Break the glass: open a patient's clinical record outside your care, for a limited time",

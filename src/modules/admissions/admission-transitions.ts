@@ -50,6 +50,8 @@ export class AdmissionTransitions {
     private readonly db: Database,
     private readonly audit: AuditTrail,
     private readonly movers: Readonly<Record<string, PatientRecordsMover>>,
+    /** Told, after commit and before the answer, which patient records an identification changed. */
+    private readonly patientsChanged: (patientIds: readonly string[]) => Promise<void>,
   ) {}
 
   async transfer(
@@ -149,7 +151,8 @@ export class AdmissionTransitions {
     idempotency?: IdempotentRequest,
   ): Promise<StoredResponse<AdmissionDetail>> {
     const userId = actorId(context);
-    return this.db.transaction((tx) =>
+    let changed: string[] = [];
+    const result = await this.db.transaction((tx) =>
       runIdempotent(tx, idempotency, async () => {
         const state = await lockAdmission(tx, id);
         if (!state) throw new NotFoundError('There is no admission with this id.');
@@ -198,9 +201,12 @@ export class AdmissionTransitions {
           patientId: temporary.id,
           details: { mergedIntoPatientId: registered.id, moved },
         });
+        changed = [temporary.id, registered.id];
         return { status: 200, body: await this.detail(tx, id) };
       }),
     );
+    await this.patientsChanged(changed);
+    return result;
   }
 
   private async detail(tx: Transaction, id: string): Promise<AdmissionDetail> {

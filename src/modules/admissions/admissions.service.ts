@@ -58,15 +58,18 @@ export class AdmissionsService {
   /**
    * @param movers Other modules' records kept under a patient id, moved with the admissions when an
    *   unknown patient is identified (keyed by what they move, for the audit record).
+   * @param patientsChanged Told after commit which patient records an identification changed (the
+   *   temporary record is archived), so that cached copies are dropped before the answer.
    */
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail,
     private readonly access: ClinicalAccess,
     private readonly timeZone: string,
-    movers: Readonly<Record<string, PatientRecordsMover>> = {},
+    movers: Readonly<Record<string, PatientRecordsMover>>,
+    patientsChanged: (patientIds: readonly string[]) => Promise<void>,
   ) {
-    this.transitions = new AdmissionTransitions(db, audit, movers);
+    this.transitions = new AdmissionTransitions(db, audit, movers, patientsChanged);
   }
 
   async admit(

@@ -1,4 +1,4 @@
-import { contextOf, type Api } from '../../server/types.js';
+import { contextOf, isFileExport, type Api } from '../../server/types.js';
 import { sendDownload } from './billing-http.js';
 import { financeCsv } from './finance-report.csv.js';
 import { renderFinancePdf } from './finance-report.pdf.js';
@@ -13,7 +13,7 @@ export function registerFinanceReportRoutes(api: Api, reports: FinanceReportServ
   api.get(
     '/api/v1/reports/finance',
     {
-      config: { permission: 'reports:read' },
+      config: { permission: 'reports:read', freshMfa: isFileExport },
       schema: {
         tags: ['reports'],
         summary:

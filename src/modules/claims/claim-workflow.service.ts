@@ -4,6 +4,7 @@ import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../.
 import type { RequestContext } from '../../shared/request-context.js';
 import type { AuditTrail } from '../audit/index.js';
 import { findInvoiceHeader, type PaymentsService } from '../billing/index.js';
+import type { FieldCipher } from '../security/index.js';
 import { checkTransition, decide, type ClaimAction } from './claim-rules.js';
 import {
   applyClaimChange,
@@ -35,6 +36,7 @@ export class ClaimWorkflowService {
     private readonly db: Database,
     private readonly audit: AuditTrail,
     private readonly payments: PaymentsService,
+    private readonly cipher: FieldCipher,
   ) {}
 
   async review(
@@ -141,10 +143,10 @@ export class ClaimWorkflowService {
   ): Promise<StoredResponse<ClaimRecord>> {
     return this.db.transaction((tx) =>
       runIdempotent(tx, idempotency, async () => {
-        const unlocked = await findClaim(tx, id);
+        const unlocked = await findClaim(tx, this.cipher, id);
         if (!unlocked) throw new NotFoundError('There is no claim with this id.');
         if (action === 'pay') await findInvoiceHeader(tx, unlocked.invoiceId, true);
-        const claim = (await findClaim(tx, id, true))!;
+        const claim = (await findClaim(tx, this.cipher, id, true))!;
         if (expectedVersion !== undefined && claim.version !== expectedVersion) {
           throw new PreconditionFailedError(
             `The claim was changed by someone else (now version ${claim.version}, you read version ${expectedVersion}). Reload it and try again.`,
@@ -167,7 +169,7 @@ export class ClaimWorkflowService {
             ...step.details,
           },
         });
-        return { status: 200, body: await loadClaim(tx, id) };
+        return { status: 200, body: await loadClaim(tx, this.cipher, id) };
       }),
     );
   }

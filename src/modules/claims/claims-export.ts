@@ -3,6 +3,8 @@ import { stringify } from 'csv-stringify';
 import type { Database, Queryable } from '../../db/index.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import type { AuditTrail } from '../audit/index.js';
+import type { FieldCipher } from '../security/index.js';
+import { claimPolicyNumber } from './claims.repository.js';
 import type { ClaimExportCriteria, ClaimStatus } from './claims.schemas.js';
 
 /** The columns of a payer's claim batch, in order; amounts in integer cents. */
@@ -34,12 +36,14 @@ interface Cursor {
 
 async function exportPage(
   db: Queryable,
+  cipher: FieldCipher,
   payer: string,
   status: ClaimStatus,
   after: Cursor | undefined,
 ): Promise<{ rows: ExportRow[]; last: Cursor | undefined }> {
   const result = await db.query<Record<string, unknown>>(
-    `SELECT c.id, c.submitted_at::text AS cursor_at, c.claim_number, c.submitted_at, c.payer, c.policy_number,
+    `SELECT c.id, c.submitted_at::text AS cursor_at, c.claim_number, c.submitted_at, c.payer, c.policy_number_encrypted,
+            c.policy_number_plaintext,
             p.mrn, p.name, p.date_of_birth::text AS date_of_birth, i.number, i.issue_date::text AS issue_date,
             i.total_cents, c.claimed_cents, c.approved_cents, c.status,
             (SELECT string_agg(it.service_code, ';' ORDER BY it.position) FROM invoice_items it
@@ -55,7 +59,7 @@ async function exportPage(
     claimNumber: row['claim_number'] as string,
     submittedAt: new Date(row['submitted_at'] as string).toISOString(),
     payer: row['payer'] as string,
-    policyNumber: row['policy_number'] as string,
+    policyNumber: claimPolicyNumber(row, cipher),
     patientMrn: row['mrn'] as string,
     patientName: row['name'] as string,
     patientDateOfBirth: row['date_of_birth'] as string,
@@ -75,10 +79,15 @@ async function exportPage(
 }
 
 /** Claims page by page in submission order, each page after the last key of the one before. */
-async function* exportRows(db: Queryable, payer: string, status: ClaimStatus): AsyncGenerator<ExportRow> {
+async function* exportRows(
+  db: Queryable,
+  cipher: FieldCipher,
+  payer: string,
+  status: ClaimStatus,
+): AsyncGenerator<ExportRow> {
   let after: Cursor | undefined;
   for (;;) {
-    const page = await exportPage(db, payer, status, after);
+    const page = await exportPage(db, cipher, payer, status, after);
     yield* page.rows;
     if (page.rows.length < PAGE_SIZE) return;
     after = page.last;
@@ -93,6 +102,7 @@ export class ClaimExportService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail,
+    private readonly cipher: FieldCipher,
   ) {}
 
   async export(criteria: ClaimExportCriteria, context: RequestContext): Promise<Readable> {
@@ -107,7 +117,7 @@ export class ClaimExportService {
       entityType: 'claim',
       details: { payer, status, claimCount: counted.rows[0]!.total },
     });
-    const source = Readable.from(exportRows(this.db, payer, status), { objectMode: true });
+    const source = Readable.from(exportRows(this.db, this.cipher, payer, status), { objectMode: true });
     const stringifier = stringify({
       header: true,
       columns: [...CLAIM_EXPORT_COLUMNS],

@@ -235,10 +235,10 @@ describe.each(DATABASE_KINDS)('insurance claims on %s', (kind) => {
 
     // Beyond one page (500): rejected claims may be many per invoice, so 1,234 of them on one invoice.
     await t.database.db.query(
-      `INSERT INTO claims (claim_number, invoice_id, patient_id, coverage_id, payer, policy_number, status,
-         claimed_cents, rejection_reason)
-       SELECT 'CLM-BULK-' || n, c.invoice_id, c.patient_id, c.coverage_id, c.payer, c.policy_number, 'rejected',
-              100, 'Not covered'
+      `INSERT INTO claims (claim_number, invoice_id, patient_id, coverage_id, payer, policy_number_encrypted,
+         status, claimed_cents, rejection_reason)
+       SELECT 'CLM-BULK-' || n, c.invoice_id, c.patient_id, c.coverage_id, c.payer, c.policy_number_encrypted,
+              'rejected', 100, 'Not covered'
          FROM claims c, generate_series(1, 1234) AS n WHERE c.id = $1`,
       [claims[0].id],
     );

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/index.js';
+import type { FieldCipher } from '../security/index.js';
 import type { ClaimStatus } from './claims.schemas.js';
 
 export interface ClaimSummaryRecord {
@@ -37,10 +38,18 @@ const isoOrNull = (value: unknown): string | null => (value === null ? null : is
 const numberOrNull = (value: unknown): number | null => (value === null ? null : Number(value));
 
 const COLUMNS = `c.id, c.claim_number, c.invoice_id, i.number AS invoice_number, c.patient_id, c.coverage_id, c.payer,
-  c.policy_number, c.status, c.claimed_cents, c.approved_cents, c.paid_cents, c.rejection_reason, c.appeal_note,
+  c.policy_number_encrypted, c.policy_number_plaintext, c.status, c.claimed_cents, c.approved_cents, c.paid_cents, c.rejection_reason, c.appeal_note,
   c.appeal_count, c.submitted_at, c.decided_at, c.paid_at, c.version`;
 
-function toClaim(row: Record<string, unknown>): ClaimSummaryRecord {
+const POLICY_NUMBER = 'claims.policy_number';
+
+/** The claim's policy number, decrypted (or from its plaintext column when older than migration 0017). */
+export function claimPolicyNumber(row: Record<string, unknown>, cipher: FieldCipher): string {
+  const encrypted = row['policy_number_encrypted'] as string | null;
+  return encrypted ? cipher.decrypt(POLICY_NUMBER, encrypted) : (row['policy_number_plaintext'] as string);
+}
+
+function toClaim(row: Record<string, unknown>, cipher: FieldCipher): ClaimSummaryRecord {
   return {
     id: row['id'] as string,
     claimNumber: row['claim_number'] as string,
@@ -49,7 +58,7 @@ function toClaim(row: Record<string, unknown>): ClaimSummaryRecord {
     patientId: row['patient_id'] as string,
     coverageId: row['coverage_id'] as string,
     payer: row['payer'] as string,
-    policyNumber: row['policy_number'] as string,
+    policyNumber: claimPolicyNumber(row, cipher),
     status: row['status'] as ClaimStatus,
     claimedCents: Number(row['claimed_cents']),
     approvedCents: numberOrNull(row['approved_cents']),
@@ -74,9 +83,14 @@ export interface NewClaim {
   readonly claimedCents: number;
 }
 
-export async function insertClaim(db: Queryable, claim: NewClaim, userId: string): Promise<string> {
+export async function insertClaim(
+  db: Queryable,
+  cipher: FieldCipher,
+  claim: NewClaim,
+  userId: string,
+): Promise<string> {
   const result = await db.query<{ id: string }>(
-    `INSERT INTO claims (claim_number, invoice_id, patient_id, coverage_id, payer, policy_number, claimed_cents,
+    `INSERT INTO claims (claim_number, invoice_id, patient_id, coverage_id, payer, policy_number_encrypted, claimed_cents,
        created_by, updated_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
     [
@@ -85,7 +99,7 @@ export async function insertClaim(db: Queryable, claim: NewClaim, userId: string
       claim.patientId,
       claim.coverageId,
       claim.payer,
-      claim.policyNumber,
+      cipher.encrypt(POLICY_NUMBER, claim.policyNumber),
       claim.claimedCents,
       userId,
     ],
@@ -95,6 +109,7 @@ export async function insertClaim(db: Queryable, claim: NewClaim, userId: string
 
 export async function findClaim(
   db: Queryable,
+  cipher: FieldCipher,
   id: string,
   lock = false,
 ): Promise<ClaimSummaryRecord | undefined> {
@@ -103,7 +118,7 @@ export async function findClaim(
     [id],
   );
   const row = result.rows[0];
-  return row ? toClaim(row) : undefined;
+  return row ? toClaim(row, cipher) : undefined;
 }
 
 /** The claim on an invoice that is still live (not rejected), if any. */
@@ -210,6 +225,7 @@ export interface ClaimSearchCriteria {
 
 export async function searchClaims(
   db: Queryable,
+  cipher: FieldCipher,
   criteria: ClaimSearchCriteria,
 ): Promise<{ items: ClaimSummaryRecord[]; total: number }> {
   const params = [
@@ -229,5 +245,5 @@ export async function searchClaims(
     `SELECT count(*)::int AS total FROM claims c WHERE ${where}`,
     params,
   );
-  return { items: items.rows.map(toClaim), total: count.rows[0]!.total };
+  return { items: items.rows.map((row) => toClaim(row, cipher)), total: count.rows[0]!.total };
 }

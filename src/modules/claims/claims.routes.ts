@@ -43,7 +43,8 @@ export function registerClaimRoutes(api: Api, services: ClaimServices): void {
   api.get(
     '/api/v1/claims/export',
     {
-      config: { permission: 'claims:read' },
+      // A payer batch leaves the system: a fresh second factor for users with MFA (docs/decisions/authentication.md).
+      config: { permission: 'claims:read', freshMfa: true },
       schema: {
         tags: ['claims'],
         summary: "A payer's batch of claims (default: submitted ones) as CSV, streamed (audited)",

@@ -10,6 +10,7 @@ import {
   yearOf,
   type InvoiceHeaderRecord,
 } from '../billing/index.js';
+import type { FieldCipher } from '../security/index.js';
 import { defaultClaimAmount } from './claim-rules.js';
 import {
   findClaim,
@@ -39,8 +40,8 @@ export interface ClaimPage {
 }
 
 /** A claim and its history, as every claims endpoint answers. */
-export async function loadClaim(tx: Transaction, id: string): Promise<ClaimRecord> {
-  const claim = await findClaim(tx, id);
+export async function loadClaim(tx: Transaction, cipher: FieldCipher, id: string): Promise<ClaimRecord> {
+  const claim = await findClaim(tx, cipher, id);
   if (!claim) throw new NotFoundError('There is no claim with this id.');
   const events = await findClaimEvents(tx, id);
   const paymentId = await findClaimPaymentId(tx, id);
@@ -50,12 +51,13 @@ export async function loadClaim(tx: Transaction, id: string): Promise<ClaimRecor
 /** The coverage that pays for `invoice`: the one named, or the only one valid on the invoice's date. */
 async function coverageFor(
   tx: Transaction,
+  cipher: FieldCipher,
   invoice: InvoiceHeaderRecord,
   coverageId: string | undefined,
 ): Promise<CoverageRecord> {
   const serviceDate = invoice.issueDate!;
   if (coverageId !== undefined) {
-    const coverage = await findCoverage(tx, coverageId);
+    const coverage = await findCoverage(tx, cipher, coverageId);
     if (!coverage || coverage.patientId !== invoice.patientId) {
       throw new ValidationError("The coverage is not the invoice's patient's.", [
         { field: 'coverageId', message: "no coverage with this id belongs to the invoice's patient" },
@@ -70,7 +72,7 @@ async function coverageFor(
     }
     return coverage;
   }
-  const valid = await findCoveragesValidOn(tx, invoice.patientId, serviceDate, null);
+  const valid = await findCoveragesValidOn(tx, cipher, invoice.patientId, serviceDate, null);
   if (valid.length === 0) {
     throw new UnprocessableError(
       `The patient is not eligible: no insurance coverage is valid on ${serviceDate}.`,
@@ -93,6 +95,7 @@ export class ClaimsService {
     private readonly db: Database,
     private readonly audit: AuditTrail,
     private readonly timeZone: string,
+    private readonly cipher: FieldCipher,
   ) {}
 
   async create(
@@ -117,7 +120,7 @@ export class ClaimsService {
         }
         const live = await findLiveClaimOfInvoice(tx, invoice.id);
         if (live) throw new ConflictError(`Invoice ${invoice.number} already has claim ${live}.`);
-        const coverage = await coverageFor(tx, invoice, input.coverageId);
+        const coverage = await coverageFor(tx, this.cipher, invoice, input.coverageId);
         const claimedCents =
           input.amountCents ??
           defaultClaimAmount(invoice.totalCents, invoice.outstandingCents, coverage.coverageBasisPoints);
@@ -135,6 +138,7 @@ export class ClaimsService {
         const userId = actorId(context);
         const id = await insertClaim(
           tx,
+          this.cipher,
           {
             claimNumber,
             invoiceId: invoice.id,
@@ -154,14 +158,14 @@ export class ClaimsService {
           patientId: invoice.patientId,
           details: { claimNumber, invoiceId: invoice.id, coverageId: coverage.id, claimedCents },
         });
-        return { status: 201, body: await loadClaim(tx, id) };
+        return { status: 201, body: await loadClaim(tx, this.cipher, id) };
       }),
     );
   }
 
   async get(id: string, context: RequestContext): Promise<ClaimRecord> {
     return this.db.transaction(async (tx) => {
-      const claim = await loadClaim(tx, id);
+      const claim = await loadClaim(tx, this.cipher, id);
       await this.audit.record(tx, context, {
         action: 'CLAIM_VIEWED',
         entityType: 'claim',
@@ -182,7 +186,7 @@ export class ClaimsService {
       offset: query.offset ?? 0,
     };
     return this.db.transaction(async (tx) => {
-      const { items, total } = await searchClaims(tx, criteria);
+      const { items, total } = await searchClaims(tx, this.cipher, criteria);
       await this.audit.record(tx, context, {
         action: 'CLAIMS_LISTED',
         entityType: 'claim',

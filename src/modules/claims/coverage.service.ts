@@ -4,6 +4,7 @@ import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../.
 import type { RequestContext } from '../../shared/request-context.js';
 import type { AuditTrail } from '../audit/index.js';
 import { localToday } from '../billing/index.js';
+import type { FieldCipher } from '../security/index.js';
 import {
   findCoverage,
   findCoveragesOfPatient,
@@ -46,6 +47,7 @@ export class CoverageService {
     private readonly db: Database,
     private readonly audit: AuditTrail,
     private readonly timeZone: string,
+    private readonly cipher: FieldCipher,
   ) {}
 
   async add(
@@ -59,7 +61,7 @@ export class CoverageService {
       runIdempotent(tx, idempotency, async () => {
         if (!(await patientExists(tx, patientId)))
           throw new NotFoundError('There is no patient with this id.');
-        const coverage = await insertCoverage(tx, patientId, input, actorId(context));
+        const coverage = await insertCoverage(tx, this.cipher, patientId, input, actorId(context));
         await this.audit.record(tx, context, {
           action: 'COVERAGE_ADDED',
           entityType: 'insurance_coverage',
@@ -79,13 +81,20 @@ export class CoverageService {
     context: RequestContext,
   ): Promise<CoverageRecord> {
     return this.db.transaction(async (tx) => {
-      const current = await findCoverage(tx, id);
+      const current = await findCoverage(tx, this.cipher, id);
       if (!current) throw new NotFoundError('There is no coverage with this id.');
       checkValidity(
         changes.validFrom ?? current.validFrom,
         changes.validTo === undefined ? current.validTo : changes.validTo,
       );
-      const updated = await updateCoverageIfVersion(tx, id, expectedVersion, changes, actorId(context));
+      const updated = await updateCoverageIfVersion(
+        tx,
+        this.cipher,
+        id,
+        expectedVersion,
+        changes,
+        actorId(context),
+      );
       if (!updated) {
         throw new PreconditionFailedError(
           `The coverage was changed by someone else (now version ${current.version}, you edited version ${expectedVersion}). Reload it and try again.`,
@@ -108,7 +117,7 @@ export class CoverageService {
   ): Promise<{ items: CoverageRecord[]; total: number }> {
     return this.db.transaction(async (tx) => {
       if (!(await patientExists(tx, patientId))) throw new NotFoundError('There is no patient with this id.');
-      const items = await findCoveragesOfPatient(tx, patientId);
+      const items = await findCoveragesOfPatient(tx, this.cipher, patientId);
       await this.audit.record(tx, context, {
         action: 'COVERAGE_VIEWED',
         entityType: 'insurance_coverage',
@@ -129,13 +138,13 @@ export class CoverageService {
       if (!(await patientExists(tx, patientId))) throw new NotFoundError('There is no patient with this id.');
       const date = criteria.date ?? (await localToday(tx, this.timeZone));
       const provider = criteria.provider?.trim() || null;
-      const coverages = await findCoveragesValidOn(tx, patientId, date, provider);
+      const coverages = await findCoveragesValidOn(tx, this.cipher, patientId, date, provider);
       const eligible = coverages.length > 0;
       let reason: string;
       if (eligible) {
         reason = `Covered on ${date} by ${coverages.map((coverage) => `${coverage.provider} (policy ${coverage.policyNumber})`).join(', ')}.`;
       } else {
-        const all = await findCoveragesOfPatient(tx, patientId);
+        const all = await findCoveragesOfPatient(tx, this.cipher, patientId);
         reason =
           all.length === 0
             ? 'The patient has no insurance coverage on record.'

@@ -8,6 +8,7 @@ import {
   insertPatientAt,
 } from '../../../tests/support/report-factories.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
+import { CachedReads, InProcessCache } from '../../cache/index.js';
 import { DashboardService } from './dashboard.service.js';
 
 /** UTC+14: for most of the UTC day the hospital's "today" is a different date. */
@@ -140,7 +141,12 @@ describe.each(DATABASE_KINDS)('the dashboard on %s', (kind) => {
 
   it('caches the figures briefly, per role', async () => {
     let now = Date.now();
-    const service = new DashboardService(t.database.db, TIME_ZONE, { cacheTtlMs: 5_000, now: () => now });
+    const cache = new CachedReads(new InProcessCache({ now: () => now }), {
+      keyPrefix: 'dashboard-test:',
+      ttls: { patientMs: 0, listsMs: 0, dashboardMs: 5_000 },
+      now: () => now,
+    });
+    const service = new DashboardService(t.database.db, TIME_ZONE, cache, { now: () => now });
     const before = await service.forRole('admin');
     await insertPatientAt(t, { createdAt: new Date().toISOString() });
     expect(await service.forRole('admin')).toEqual(before);

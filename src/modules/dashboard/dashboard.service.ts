@@ -1,7 +1,7 @@
+import { cacheKeys, jsonCodec, type CachedReads } from '../../cache/index.js';
 import type { Database } from '../../db/index.js';
 import type { Role } from '../../shared/request-context.js';
 import { roleAllows } from '../users/index.js';
-import { TtlCache } from './dashboard-cache.js';
 import {
   countOpenAdmissionsByPriority,
   countPatients,
@@ -12,39 +12,31 @@ import {
 import type { Dashboard } from './dashboard.schemas.js';
 
 export interface DashboardOptions {
-  /** How long computed figures are served before they are counted again. */
-  readonly cacheTtlMs?: number;
   readonly now?: () => number;
-  readonly onCacheLookup?: (result: 'hit' | 'miss') => void;
 }
 
-const DEFAULT_CACHE_TTL_MS = 5_000;
 const PRIORITIES = [1, 2, 3, 4, 5] as const;
+const DASHBOARD_CODEC = jsonCodec<Dashboard>();
 
 /**
  * The day's figures in the hospital's time zone. What a role sees follows what it may read elsewhere:
  * patient counts with patients:read, today's appointments with appointments:read, open admissions with
- * admissions:read, revenue with both reports:read and billing:read (finance, admin). The figures are hospital-wide counts (no patient data), cached per role for a few
- * seconds, so the cache key is the role: two roles never share an entry of a different shape.
+ * admissions:read, revenue with both reports:read and billing:read (finance, admin). The figures are
+ * hospital-wide counts (no patient data), cached per role for cache.ttl.dashboard (shared by every
+ * instance when Redis is configured), so the cache key is the role: two roles never share an entry of a
+ * different shape.
  */
 export class DashboardService {
-  private readonly cache: TtlCache<Dashboard>;
-
   constructor(
     /** The read replica when configured, else the primary. */
     private readonly db: Database,
     private readonly timeZone: string,
+    private readonly cache: CachedReads,
     private readonly options: DashboardOptions = {},
-  ) {
-    this.cache = new TtlCache<Dashboard>(
-      options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
-      options.now,
-      options.onCacheLookup,
-    );
-  }
+  ) {}
 
   async forRole(role: Role): Promise<Dashboard> {
-    return this.cache.getOrLoad(`dashboard:${role}`, () => this.load(role));
+    return this.cache.getOrLoad(cacheKeys.dashboard(role), DASHBOARD_CODEC, () => this.load(role));
   }
 
   private async load(role: Role): Promise<Dashboard> {

@@ -1,3 +1,4 @@
+import { cacheKeys, cacheNamespaces, pageCodec, type CachedReads } from '../../cache/index.js';
 import { sqlState, type Database, type Queryable } from '../../db/index.js';
 import {
   ConflictError,
@@ -52,6 +53,8 @@ function normalise<T extends Partial<CreateDepartmentInput>>(input: T): T {
   return result;
 }
 
+const DEPARTMENT_PAGE_CODEC = pageCodec<DepartmentRecord, DepartmentPage>(['createdAt', 'updatedAt']);
+
 /** Runs `work`, turning a duplicate department code into a 409 that says which code. */
 async function uniqueCode<T>(code: string | undefined, work: () => Promise<T>): Promise<T> {
   try {
@@ -66,12 +69,14 @@ async function uniqueCode<T>(code: string | undefined, work: () => Promise<T>): 
 
 /**
  * Departments: create, read, search, optimistic-locked update and archiving, and who works in each.
- * Every change is audited in its transaction.
+ * Every change is audited in its transaction. Lists are cached (cache-aside) and every change to a
+ * department drops them once committed, before answering.
  */
 export class DepartmentsService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail,
+    private readonly cache: CachedReads,
   ) {}
 
   async create(
@@ -80,7 +85,7 @@ export class DepartmentsService {
     idempotency?: IdempotentRequest,
   ): Promise<StoredResponse<DepartmentRecord>> {
     const department = normalise(input);
-    return this.db.transaction((tx) =>
+    const result = await this.db.transaction((tx) =>
       runIdempotent(tx, idempotency, async () => {
         await this.checkHeadDoctor(tx, department.headDoctorId);
         const created = await uniqueCode(department.code, () => insertDepartment(tx, department));
@@ -93,6 +98,8 @@ export class DepartmentsService {
         return { status: 201, body: created };
       }),
     );
+    await this.cache.invalidate([cacheNamespaces.departments]);
+    return result;
   }
 
   async get(id: string): Promise<DepartmentRecord> {
@@ -108,7 +115,7 @@ export class DepartmentsService {
     context: RequestContext,
   ): Promise<DepartmentRecord> {
     const normalised = normalise(changes);
-    return this.db.transaction(async (tx) => {
+    const saved = await this.db.transaction(async (tx) => {
       await this.checkHeadDoctor(tx, normalised.headDoctorId);
       const updated = await uniqueCode(normalised.code, () =>
         updateDepartmentIfVersion(tx, id, expectedVersion, normalised),
@@ -130,10 +137,12 @@ export class DepartmentsService {
       });
       return updated;
     });
+    await this.cache.invalidate([cacheNamespaces.departments]);
+    return saved;
   }
 
   async setArchived(id: string, archived: boolean, context: RequestContext): Promise<DepartmentRecord> {
-    return this.db.transaction(async (tx) => {
+    const department = await this.db.transaction(async (tx) => {
       const changed = await setDepartmentArchived(tx, id, archived);
       if (!changed) {
         const current = await findDepartmentById(tx, id);
@@ -147,6 +156,8 @@ export class DepartmentsService {
       });
       return changed;
     });
+    await this.cache.invalidate([cacheNamespaces.departments]);
+    return department;
   }
 
   async search(query: DepartmentSearch): Promise<DepartmentPage> {
@@ -156,8 +167,10 @@ export class DepartmentsService {
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     };
-    const { items, total } = await searchDepartments(this.db, criteria);
-    return { items, total, limit: criteria.limit, offset: criteria.offset };
+    return this.cache.getOrLoad(cacheKeys.departmentList(criteria), DEPARTMENT_PAGE_CODEC, async () => {
+      const { items, total } = await searchDepartments(this.db, criteria);
+      return { items, total, limit: criteria.limit, offset: criteria.offset };
+    });
   }
 
   async assignStaff(

@@ -1,3 +1,4 @@
+import { cacheKeys, cacheNamespaces, pageCodec, type CachedReads } from '../../cache/index.js';
 import { sqlState, type Database, type Queryable } from '../../db/index.js';
 import {
   ConflictError,
@@ -42,6 +43,8 @@ function trimmed<T extends Partial<CreateDoctorInput>>(input: T): T {
   return result;
 }
 
+const DOCTOR_PAGE_CODEC = pageCodec<DoctorRecord, DoctorPage>(['createdAt', 'updatedAt']);
+
 /** Turns the unique indexes of doctors into 409s that say what is taken. */
 async function uniqueFields<T>(input: Partial<CreateDoctorInput>, work: () => Promise<T>): Promise<T> {
   try {
@@ -60,12 +63,14 @@ async function uniqueFields<T>(input: Partial<CreateDoctorInput>, work: () => Pr
 
 /**
  * Doctors: registration (with Monday-Friday 08:00-17:00 when no hours are given), reads, search,
- * optimistic-locked updates and archiving. Every change is audited in its transaction.
+ * optimistic-locked updates and archiving. Every change is audited in its transaction. Lists are cached
+ * (cache-aside) and every change drops them once committed, before answering.
  */
 export class DoctorsService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail,
+    private readonly cache: CachedReads,
   ) {}
 
   async create(
@@ -78,7 +83,7 @@ export class DoctorsService {
       input.workingHours === undefined
         ? DEFAULT_WORKING_HOURS
         : parseWorkingHours(input.workingHours, 'workingHours');
-    return this.db.transaction((tx) =>
+    const result = await this.db.transaction((tx) =>
       runIdempotent(tx, idempotency, async () => {
         await this.checkReferences(tx, doctor);
         const created = await uniqueFields(doctor, () => insertDoctor(tx, doctor));
@@ -92,6 +97,8 @@ export class DoctorsService {
         return { status: 201, body: created };
       }),
     );
+    await this.cache.invalidate([cacheNamespaces.doctors]);
+    return result;
   }
 
   async get(id: string): Promise<DoctorRecord> {
@@ -107,7 +114,7 @@ export class DoctorsService {
     context: RequestContext,
   ): Promise<DoctorRecord> {
     const normalised = trimmed(changes);
-    return this.db.transaction(async (tx) => {
+    const saved = await this.db.transaction(async (tx) => {
       await this.checkReferences(tx, normalised);
       const updated = await uniqueFields(normalised, () =>
         updateDoctorIfVersion(tx, id, expectedVersion, normalised),
@@ -129,10 +136,12 @@ export class DoctorsService {
       });
       return updated;
     });
+    await this.cache.invalidate([cacheNamespaces.doctors]);
+    return saved;
   }
 
   async setArchived(id: string, archived: boolean, context: RequestContext): Promise<DoctorRecord> {
-    return this.db.transaction(async (tx) => {
+    const doctor = await this.db.transaction(async (tx) => {
       const changed = await setDoctorArchived(tx, id, archived);
       if (!changed) {
         const current = await findDoctorById(tx, id);
@@ -146,6 +155,8 @@ export class DoctorsService {
       });
       return changed;
     });
+    await this.cache.invalidate([cacheNamespaces.doctors]);
+    return doctor;
   }
 
   async search(query: DoctorSearch): Promise<DoctorPage> {
@@ -157,8 +168,10 @@ export class DoctorsService {
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     };
-    const { items, total } = await searchDoctors(this.db, criteria);
-    return { items, total, limit: criteria.limit, offset: criteria.offset };
+    return this.cache.getOrLoad(cacheKeys.doctorList(criteria), DOCTOR_PAGE_CODEC, async () => {
+      const { items, total } = await searchDoctors(this.db, criteria);
+      return { items, total, limit: criteria.limit, offset: criteria.offset };
+    });
   }
 
   private async checkReferences(db: Queryable, input: Partial<CreateDoctorInput>): Promise<void> {

@@ -72,7 +72,7 @@ export function registerPatientMergeRoutes(
   api.post(
     '/api/v1/patients/merges',
     {
-      config: { permission: 'patients:merge' },
+      config: { permission: 'patients:merge', freshMfa: true },
       schema: {
         tags: ['patients'],
         summary:
@@ -127,7 +127,7 @@ export function registerPatientMergeRoutes(
   api.post(
     '/api/v1/patients/merges/:id/undo',
     {
-      config: { permission: 'patients:merge' },
+      config: { permission: 'patients:merge', freshMfa: true },
       schema: {
         tags: ['patients'],
         summary:

@@ -1,3 +1,4 @@
+import { cacheNamespaces, type CachedReads } from '../../cache/index.js';
 import type { Database, Transaction } from '../../db/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
@@ -52,6 +53,19 @@ function refuseUnmergeable(patient: MergePatientState, role: 'surviving' | 'merg
   }
 }
 
+/**
+ * The patient rows a merge or its undo changes: both records, and records merged earlier into the
+ * duplicate (their merged_into_patient_id is one of the moved links, and moving it bumps their version).
+ */
+function changedPatients(survivorId: string, mergedId: string, links: readonly MovedLink[]): string[] {
+  const ids = [survivorId, mergedId];
+  for (const link of links) {
+    if (link.schema !== 'public' || link.table !== 'patients') continue;
+    for (const key of link.keys) if (typeof key['id'] === 'string') ids.push(key['id']);
+  }
+  return ids;
+}
+
 function movedCounts(record: PatientMergeRecord): Record<string, number> {
   return Object.fromEntries(record.moved.map((entry) => [`${entry.table}.${entry.column}`, entry.count]));
 }
@@ -66,6 +80,7 @@ export class PatientMergeService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail,
+    private readonly cache: CachedReads,
   ) {}
 
   async merge(
@@ -84,7 +99,8 @@ export class PatientMergeService {
         { field: 'mergedId', message: 'must differ from survivorId' },
       ]);
     }
-    return this.db.transaction((tx) =>
+    let changed: string[] = [];
+    const result = await this.db.transaction((tx) =>
       runIdempotent(tx, idempotency, async () => {
         const states = await lockMergePatients(tx, survivorId, mergedId);
         const survivor = states.find((state) => state.id === survivorId);
@@ -122,14 +138,18 @@ export class PatientMergeService {
         });
         const record = (await findPatientMerge(tx, id))!;
         await this.recordBoth(tx, context, 'PATIENT_MERGED', record, movedCounts(record));
+        changed = changedPatients(survivorId, mergedId, links);
         return { status: 201, body: record };
       }),
     );
+    await this.cache.invalidate(changed.map(cacheNamespaces.patient));
+    return result;
   }
 
   async undo(id: string, context: RequestContext): Promise<PatientMergeRecord> {
     const userId = actorId(context);
-    return this.db.transaction(async (tx) => {
+    let changed: string[] = [];
+    const undone = await this.db.transaction(async (tx) => {
       const merge = await lockPatientMerge(tx, id);
       if (!merge) throw new NotFoundError('There is no patient merge with this id.');
       if (merge.undoneAt) {
@@ -176,8 +196,11 @@ export class PatientMergeService {
       await markPatientMergeUndone(tx, id, userId);
       const record = (await findPatientMerge(tx, id))!;
       await this.recordBoth(tx, context, 'PATIENT_MERGE_UNDONE', record, movedCounts(record));
+      changed = changedPatients(merge.survivorId, merge.mergedId, merge.snapshot.links);
       return record;
     });
+    await this.cache.invalidate(changed.map(cacheNamespaces.patient));
+    return undone;
   }
 
   async get(id: string, context: RequestContext): Promise<PatientMergeRecord> {

@@ -15,10 +15,40 @@ export interface PatientRecord {
   readonly emergencyContactPhone: string | null;
   readonly insuranceProvider: string | null;
   readonly insuranceNumber: string | null;
+  readonly nationalId: string | null;
   readonly archived: boolean;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+/**
+ * A patient row as stored: the national id and insurance number encrypted (`v1:<keyId>:...`), or the
+ * insurance number still in plaintext when it predates migration 0017 and has not been encrypted yet.
+ */
+export interface StoredPatientRecord extends Omit<PatientRecord, 'insuranceNumber' | 'nationalId'> {
+  readonly insuranceNumberEncrypted: string | null;
+  readonly insuranceNumberPlaintext: string | null;
+  readonly nationalIdEncrypted: string | null;
+}
+
+/** An encrypted value and its keyed hash; null clears the field. */
+export interface SealedIdentifier {
+  readonly encrypted: string;
+  readonly hash: string;
+}
+
+/** The encrypted fields of a registration or an update; undefined leaves a field as it is. */
+export interface SealedPatientIdentifiers {
+  readonly insuranceNumber?: SealedIdentifier | null;
+  readonly nationalId?: SealedIdentifier | null;
+}
+
+/** Keyed hashes of a search term, under every loaded key, per encrypted identifier. */
+export interface IdentifierHashes {
+  readonly nationalId: readonly string[];
+  readonly insuranceNumber: readonly string[];
+  readonly policyNumber: readonly string[];
 }
 
 export type PatientSummaryRecord = Pick<
@@ -28,12 +58,13 @@ export type PatientSummaryRecord = Pick<
 
 const COLUMNS = `id, mrn, name, date_of_birth AS "dateOfBirth", sex, phone, email, address,
   emergency_contact_name AS "emergencyContactName", emergency_contact_phone AS "emergencyContactPhone",
-  insurance_provider AS "insuranceProvider", insurance_number AS "insuranceNumber", archived, version,
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+  insurance_provider AS "insuranceProvider", insurance_number_encrypted AS "insuranceNumberEncrypted",
+  insurance_number_plaintext AS "insuranceNumberPlaintext", national_id_encrypted AS "nationalIdEncrypted",
+  archived, version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const SUMMARY_COLUMNS = `id, mrn, name, date_of_birth AS "dateOfBirth", sex, phone, archived`;
 
-/** API field → column, for the fields a client may set. */
+/** API field → column, for the plain fields a client may set (the encrypted ones are set apart). */
 const EDITABLE_COLUMNS = {
   name: 'name',
   dateOfBirth: 'date_of_birth',
@@ -44,18 +75,19 @@ const EDITABLE_COLUMNS = {
   emergencyContactName: 'emergency_contact_name',
   emergencyContactPhone: 'emergency_contact_phone',
   insuranceProvider: 'insurance_provider',
-  insuranceNumber: 'insurance_number',
-} as const satisfies Record<keyof UpdatePatientInput, string>;
+} as const satisfies Record<Exclude<keyof UpdatePatientInput, 'insuranceNumber' | 'nationalId'>, string>;
 
 export async function insertPatient(
   db: Queryable,
   input: RegisterPatientInput,
+  sealed: SealedPatientIdentifiers,
   userId: string,
-): Promise<PatientRecord> {
-  const result = await db.query<PatientRecord>(
+): Promise<StoredPatientRecord> {
+  const result = await db.query<StoredPatientRecord>(
     `INSERT INTO patients (name, date_of_birth, sex, phone, email, address, emergency_contact_name,
-       emergency_contact_phone, insurance_provider, insurance_number, created_by, updated_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+       emergency_contact_phone, insurance_provider, insurance_number_encrypted, insurance_number_hash,
+       national_id_encrypted, national_id_hash, created_by, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
      RETURNING ${COLUMNS}`,
     [
       input.name,
@@ -67,15 +99,18 @@ export async function insertPatient(
       input.emergencyContactName ?? null,
       input.emergencyContactPhone ?? null,
       input.insuranceProvider ?? null,
-      input.insuranceNumber ?? null,
+      sealed.insuranceNumber?.encrypted ?? null,
+      sealed.insuranceNumber?.hash ?? null,
+      sealed.nationalId?.encrypted ?? null,
+      sealed.nationalId?.hash ?? null,
       userId,
     ],
   );
   return result.rows[0]!;
 }
 
-export async function findPatientById(db: Queryable, id: string): Promise<PatientRecord | undefined> {
-  const result = await db.query<PatientRecord>(`SELECT ${COLUMNS} FROM patients WHERE id = $1`, [id]);
+export async function findPatientById(db: Queryable, id: string): Promise<StoredPatientRecord | undefined> {
+  const result = await db.query<StoredPatientRecord>(`SELECT ${COLUMNS} FROM patients WHERE id = $1`, [id]);
   return result.rows[0];
 }
 
@@ -88,17 +123,29 @@ export async function updatePatientIfVersion(
   id: string,
   expectedVersion: number,
   changes: UpdatePatientInput,
+  sealed: SealedPatientIdentifiers,
   userId: string,
-): Promise<PatientRecord | undefined> {
+): Promise<StoredPatientRecord | undefined> {
   const assignments: string[] = [];
   const params: unknown[] = [id, expectedVersion, userId];
-  for (const [field, column] of Object.entries(EDITABLE_COLUMNS)) {
-    const value = changes[field as keyof UpdatePatientInput];
-    if (value === undefined) continue;
+  const assign = (column: string, value: unknown): void => {
     params.push(value);
     assignments.push(`${column} = $${params.length}`);
+  };
+  for (const [field, column] of Object.entries(EDITABLE_COLUMNS)) {
+    const value = changes[field as keyof typeof EDITABLE_COLUMNS];
+    if (value !== undefined) assign(column, value);
   }
-  const result = await db.query<PatientRecord>(
+  if (sealed.insuranceNumber !== undefined) {
+    assign('insurance_number_encrypted', sealed.insuranceNumber?.encrypted ?? null);
+    assign('insurance_number_hash', sealed.insuranceNumber?.hash ?? null);
+    assignments.push('insurance_number_plaintext = NULL');
+  }
+  if (sealed.nationalId !== undefined) {
+    assign('national_id_encrypted', sealed.nationalId?.encrypted ?? null);
+    assign('national_id_hash', sealed.nationalId?.hash ?? null);
+  }
+  const result = await db.query<StoredPatientRecord>(
     `UPDATE patients SET ${assignments.join(', ')}, version = version + 1, updated_at = now(), updated_by = $3
       WHERE id = $1 AND version = $2 AND NOT archived
       RETURNING ${COLUMNS}`,
@@ -112,8 +159,8 @@ export async function setPatientArchived(
   id: string,
   archived: boolean,
   userId: string,
-): Promise<PatientRecord | undefined> {
-  const result = await db.query<PatientRecord>(
+): Promise<StoredPatientRecord | undefined> {
+  const result = await db.query<StoredPatientRecord>(
     `UPDATE patients SET archived = $2, archived_at = CASE WHEN $2 THEN now() END, version = version + 1,
             updated_at = now(), updated_by = $3
       WHERE id = $1 AND archived <> $2 AND ($2 OR merged_into_patient_id IS NULL)
@@ -125,6 +172,8 @@ export async function setPatientArchived(
 
 export interface PatientSearchCriteria {
   readonly q: string;
+  /** Keyed hashes of `q`: it may be a national id or policy number, matched exactly. */
+  readonly identifierHashes: IdentifierHashes;
   readonly includeArchived: boolean;
   readonly sort: 'name' | 'mrn' | 'dateOfBirth' | 'createdAt';
   readonly order: 'asc' | 'desc';
@@ -142,29 +191,42 @@ const SORT_COLUMNS = {
 /** Most matches counted for `total`; beyond this the list says "10,000 or more". */
 export const COUNT_CAP = 10_000;
 
-function searchCondition(criteria: PatientSearchCriteria): { where: string; params: unknown[] } {
+function searchCondition(
+  criteria: PatientSearchCriteria,
+  coveredPatientIds: readonly string[],
+): { where: string; params: unknown[] } {
   const params: unknown[] = [criteria.includeArchived];
   const conditions = ['($1 OR NOT archived)'];
   const q = criteria.q.trim();
   if (q !== '') {
     params.push(`%${escapeLike(q)}%`, q.toUpperCase());
     const alternatives = [`name ILIKE $2`, `mrn = $3`];
+    const { nationalId, insuranceNumber } = criteria.identifierHashes;
+    params.push(nationalId, insuranceNumber);
+    alternatives.push(`national_id_hash = ANY($4::text[])`, `insurance_number_hash = ANY($5::text[])`);
+    const add = (condition: (placeholder: string) => string, value: unknown): void => {
+      params.push(value);
+      alternatives.push(condition(`$${params.length}`));
+    };
+    // As ids, not a subquery: `OR id IN (SELECT ...)` would turn the index scans into a sequential scan.
+    if (coveredPatientIds.length > 0) add((p) => `id = ANY(${p}::uuid[])`, coveredPatientIds);
     const digits = q.replace(/\D/g, '');
-    if (digits.length >= 6 && /^[+0-9 ()./-]+$/.test(q)) {
-      params.push(`%${digits}`);
-      alternatives.push(`phone_digits LIKE $4`);
-    }
+    if (digits.length >= 6 && /^[+0-9 ()./-]+$/.test(q)) add((p) => `phone_digits LIKE ${p}`, `%${digits}`);
     conditions.push(`(${alternatives.join(' OR ')})`);
   }
   return { where: conditions.join(' AND '), params };
 }
 
-/** Name contains `q` (trigram index), or exact MRN, or same phone digits. */
+/** Name contains `q` (trigram index), or exact MRN, national id or policy number, or same phone digits. */
 export async function searchPatients(
   db: Queryable,
   criteria: PatientSearchCriteria,
 ): Promise<{ items: PatientSummaryRecord[]; total: number }> {
-  const { where, params } = searchCondition(criteria);
+  const covered =
+    criteria.q.trim() === ''
+      ? []
+      : await findPatientsByPolicyHash(db, criteria.identifierHashes.policyNumber);
+  const { where, params } = searchCondition(criteria, covered);
   const orderBy = `${SORT_COLUMNS[criteria.sort]} ${criteria.order === 'desc' ? 'DESC' : 'ASC'}, id`;
   const n = params.length;
   const [items, count] = await Promise.all([
@@ -178,6 +240,16 @@ export async function searchPatients(
     ),
   ]);
   return { items: items.rows, total: count.rows[0]!.total };
+}
+
+/** Patients with a coverage whose policy number has one of these keyed hashes (an insurance card). */
+async function findPatientsByPolicyHash(db: Queryable, hashes: readonly string[]): Promise<string[]> {
+  if (hashes.length === 0) return [];
+  const result = await db.query<{ patientId: string }>(
+    `SELECT DISTINCT patient_id AS "patientId" FROM insurance_coverages WHERE policy_number_hash = ANY($1::text[])`,
+    [hashes],
+  );
+  return result.rows.map((row) => row.patientId);
 }
 
 /** Patients who may be the same person: a similar name and the same birth date or phone. */

@@ -29,7 +29,11 @@ const editableFields = {
   emergencyContactName: OptionalText(200),
   emergencyContactPhone: Type.Optional(Type.Union([Type.String(PHONE), Type.Null()])),
   insuranceProvider: OptionalText(200),
-  insuranceNumber: OptionalText(100),
+  insuranceNumber: OptionalText(100, 'Stored encrypted; found by an exact search (q)'),
+  nationalId: OptionalText(
+    64,
+    'National identifier (e.g. social security number); stored encrypted, found by an exact search (q)',
+  ),
 };
 
 export const RegisterPatientBody = Type.Object(editableFields, { additionalProperties: false });
@@ -46,6 +50,7 @@ export const UpdatePatientBody = Type.Object(
     emergencyContactPhone: editableFields.emergencyContactPhone,
     insuranceProvider: editableFields.insuranceProvider,
     insuranceNumber: editableFields.insuranceNumber,
+    nationalId: editableFields.nationalId,
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -65,6 +70,7 @@ export const PatientSchema = Type.Object({
   emergencyContactPhone: Nullable(Type.String()),
   insuranceProvider: Nullable(Type.String()),
   insuranceNumber: Nullable(Type.String()),
+  nationalId: Nullable(Type.String()),
   archived: Type.Boolean(),
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -95,7 +101,11 @@ export const RegisteredPatient = Type.Object({
 export const PatientSearchQuery = Type.Object(
   {
     q: Type.Optional(
-      Type.String({ maxLength: 200, description: 'Part of the name, an exact MRN or a phone number' }),
+      Type.String({
+        maxLength: 200,
+        description:
+          'Part of the name, or exactly an MRN, national id or insurance policy number, or a phone number',
+      }),
     ),
     includeArchived: Type.Optional(Type.Boolean({ default: false })),
     sort: Type.Optional(

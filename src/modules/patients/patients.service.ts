@@ -1,3 +1,4 @@
+import { cacheKeys, cacheNamespaces, recordCodec, type CachedReads } from '../../cache/index.js';
 import type { Database } from '../../db/index.js';
 import {
   ConflictError,
@@ -8,6 +9,7 @@ import {
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import type { AuditTrail } from '../audit/index.js';
+import { FieldDecryptionError, type FieldCipher } from '../security/index.js';
 import {
   COUNT_CAP,
   findLikelyDuplicates,
@@ -18,6 +20,9 @@ import {
   updatePatientIfVersion,
   type PatientRecord,
   type PatientSummaryRecord,
+  type SealedIdentifier,
+  type SealedPatientIdentifiers,
+  type StoredPatientRecord,
 } from './patients.repository.js';
 import type { PatientSearch, RegisterPatientInput, UpdatePatientInput } from './patients.schemas.js';
 
@@ -41,6 +46,12 @@ export interface PatientPage {
 
 const OLDEST_PLAUSIBLE_BIRTH = '1880-01-01';
 
+/**
+ * How a patient record is kept in the cache (its timestamps come back as Dates). The record is cached
+ * as stored, its national id and insurance number still encrypted: no plaintext identifier reaches Redis.
+ */
+export const PATIENT_RECORD_CODEC = recordCodec<StoredPatientRecord>(['createdAt', 'updatedAt']);
+
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -62,11 +73,16 @@ function actorId(context: RequestContext): string {
 /**
  * Patient records: registration with duplicate detection, reads, optimistic-locked updates, archiving
  * (never deletion) and search. Every read and change writes its audit record in the same transaction.
+ * A record read by id is cached (cache-aside); every change drops it once committed, before answering.
  */
 export class PatientsService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail,
+    private readonly cache: CachedReads,
+    private readonly cipher: FieldCipher,
+    /** Where lists and searches read: the read replica when it is fresh enough, else the primary. */
+    private readonly reads: Database = db,
   ) {}
 
   async register(
@@ -81,7 +97,8 @@ export class PatientsService {
     return this.db.transaction((tx) =>
       runIdempotent(tx, idempotency, async () => {
         const duplicates = await findLikelyDuplicates(tx, name, input.dateOfBirth, input.phone, null);
-        const patient = await insertPatient(tx, { ...input, name }, actorId(context));
+        const stored = await insertPatient(tx, { ...input, name }, this.seal(input), actorId(context));
+        const patient = this.open(stored);
         await this.audit.record(tx, context, {
           action: 'PATIENT_REGISTERED',
           entityType: 'patient',
@@ -104,18 +121,24 @@ export class PatientsService {
     );
   }
 
+  /** One record; the audit row of the view is written whether the record came from the cache or not. */
   async get(id: string, context: RequestContext): Promise<PatientRecord> {
-    return this.db.transaction(async (tx) => {
-      const patient = await findPatientById(tx, id);
-      if (!patient) throw new NotFoundError('There is no patient with this id.');
+    const cached = await this.cache.lookup(cacheKeys.patientRecord(id), PATIENT_RECORD_CODEC);
+    // A cached copy encrypted under a key removed since (after rotate-key) is read afresh instead.
+    const usable = cached.value && this.opens(cached.value) ? cached.value : undefined;
+    const patient = await this.db.transaction(async (tx) => {
+      const found = usable ?? (await findPatientById(tx, id));
+      if (!found) throw new NotFoundError('There is no patient with this id.');
       await this.audit.record(tx, context, {
         action: 'PATIENT_RECORD_VIEWED',
         entityType: 'patient',
         entityId: id,
         patientId: id,
       });
-      return patient;
+      return found;
     });
+    if (usable === undefined) await cached.store(patient);
+    return this.open(patient);
   }
 
   async update(
@@ -129,8 +152,15 @@ export class PatientsService {
       throw new ValidationError('The name is empty.', [{ field: 'name', message: 'must not be blank' }]);
     }
     const normalised = changes.name !== undefined ? { ...changes, name: changes.name.trim() } : changes;
-    return this.db.transaction(async (tx) => {
-      const updated = await updatePatientIfVersion(tx, id, expectedVersion, normalised, actorId(context));
+    const saved = await this.db.transaction(async (tx) => {
+      const updated = await updatePatientIfVersion(
+        tx,
+        id,
+        expectedVersion,
+        normalised,
+        this.seal(changes),
+        actorId(context),
+      );
       if (!updated) {
         const current = await findPatientById(tx, id);
         if (!current) throw new NotFoundError('There is no patient with this id.');
@@ -149,10 +179,12 @@ export class PatientsService {
       });
       return updated;
     });
+    await this.cache.invalidate([cacheNamespaces.patient(id)]);
+    return this.open(saved);
   }
 
   async setArchived(id: string, archived: boolean, context: RequestContext): Promise<PatientRecord> {
-    return this.db.transaction(async (tx) => {
+    const patient = await this.db.transaction(async (tx) => {
       const changed = await setPatientArchived(tx, id, archived, actorId(context));
       if (!changed) {
         const current = await findPatientById(tx, id);
@@ -173,31 +205,84 @@ export class PatientsService {
       });
       return changed;
     });
+    await this.cache.invalidate([cacheNamespaces.patient(id)]);
+    return this.open(patient);
   }
 
   async search(query: PatientSearch, context: RequestContext): Promise<PatientPage> {
+    const q = (query.q ?? '').trim();
     const criteria = {
-      q: query.q ?? '',
+      q,
+      identifierHashes: {
+        nationalId: q === '' ? [] : this.cipher.searchHashes('patients.national_id', q),
+        insuranceNumber: q === '' ? [] : this.cipher.searchHashes('patients.insurance_number', q),
+        policyNumber: q === '' ? [] : this.cipher.searchHashes('insurance_coverages.policy_number', q),
+      },
       includeArchived: query.includeArchived ?? false,
       sort: query.sort ?? 'name',
       order: query.order ?? 'asc',
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     } as const;
-    return this.db.transaction(async (tx) => {
-      const { items, total } = await searchPatients(tx, criteria);
-      await this.audit.record(tx, context, {
-        action: 'PATIENT_SEARCHED',
-        entityType: 'patient',
-        details: { resultCount: items.length, patientIds: items.map((item) => item.id) },
-      });
-      return {
-        items,
-        total: Math.min(total, COUNT_CAP),
-        totalIsLowerBound: total > COUNT_CAP,
-        limit: criteria.limit,
-        offset: criteria.offset,
-      };
+    // Read (on the replica when one serves), then audit on the primary before any result is answered.
+    const { items, total } = await this.reads.transaction((tx) => searchPatients(tx, criteria), {
+      readOnly: true,
     });
+    await this.audit.recordAlone(context, {
+      action: 'PATIENT_SEARCHED',
+      entityType: 'patient',
+      details: { resultCount: items.length, patientIds: items.map((item) => item.id) },
+    });
+    return {
+      items,
+      total: Math.min(total, COUNT_CAP),
+      totalIsLowerBound: total > COUNT_CAP,
+      limit: criteria.limit,
+      offset: criteria.offset,
+    };
+  }
+
+  /** The national id and insurance number a client sent, encrypted, with their keyed hashes. */
+  private seal(input: UpdatePatientInput): SealedPatientIdentifiers {
+    const sealOne = (
+      field: 'patients.national_id' | 'patients.insurance_number',
+      value: string | null | undefined,
+    ): SealedIdentifier | null | undefined => {
+      if (value === undefined) return undefined;
+      if (value === null) return null;
+      const trimmed = value.trim();
+      // Blank is refused like a blank name: accepting it and storing nothing would lose input silently.
+      if (trimmed === '') {
+        const name = field === 'patients.national_id' ? 'nationalId' : 'insuranceNumber';
+        throw new ValidationError(`The ${name} is blank.`, [{ field: name, message: 'must not be blank' }]);
+      }
+      return { encrypted: this.cipher.encrypt(field, trimmed), hash: this.cipher.searchHash(field, trimmed) };
+    };
+    return {
+      insuranceNumber: sealOne('patients.insurance_number', input.insuranceNumber),
+      nationalId: sealOne('patients.national_id', input.nationalId),
+    };
+  }
+
+  private opens(stored: StoredPatientRecord): boolean {
+    try {
+      this.open(stored);
+      return true;
+    } catch (error) {
+      if (error instanceof FieldDecryptionError) return false;
+      throw error;
+    }
+  }
+
+  /** The record with its identifiers decrypted, as authorised users read it. */
+  private open(stored: StoredPatientRecord): PatientRecord {
+    const { insuranceNumberEncrypted, insuranceNumberPlaintext, nationalIdEncrypted, ...rest } = stored;
+    return {
+      ...rest,
+      insuranceNumber:
+        this.cipher.decryptOptional('patients.insurance_number', insuranceNumberEncrypted) ??
+        insuranceNumberPlaintext,
+      nationalId: this.cipher.decryptOptional('patients.national_id', nationalIdEncrypted),
+    };
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
-import { contextOf, type Api } from '../../server/types.js';
+import { contextOf, isFileExport, type Api } from '../../server/types.js';
 import { ValidationError } from '../../shared/errors.js';
 import { REPORTS } from './report-definitions.js';
 import { figuresCsv, rowsCsv } from './report-csv.js';
@@ -57,7 +57,7 @@ export function registerReportRoutes(api: Api, reports: ReportsService): void {
     api.get(
       `/api/v1/reports/${definition.name}`,
       {
-        config: { permission: 'reports:read' },
+        config: { permission: 'reports:read', freshMfa: isFileExport },
         schema: {
           tags: ['reports'],
           summary: `${definition.title} report as JSON, CSV or PDF (audited)`,

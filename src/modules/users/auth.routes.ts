@@ -1,14 +1,31 @@
 import { Type } from 'typebox';
-import { SESSION_COOKIE } from '../../server/plugins/authentication.js';
+import { clearSessionCookies, setSessionCookie } from '../../server/plugins/authentication.js';
 import { authOf, contextOf, type Api } from '../../server/types.js';
+import {
+  ChangePasswordBody,
+  LoginBody,
+  LoginResponse,
+  MeResponse,
+  OwnSessionList,
+  ProblemSchema,
+  SessionIdParams,
+} from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
-import { findUserById } from './users.repository.js';
-import { ChangePasswordBody, LoginBody, LoginResponse, SessionUser } from './users.schemas.js';
-import type { Database } from '../../db/index.js';
+import { ROLE_PERMISSIONS } from './permissions.js';
+import type { MfaService } from './mfa.service.js';
+import type { SessionsService } from './sessions.service.js';
 
-const Problem = Type.Object({}, { additionalProperties: true, description: 'application/problem+json' });
+export interface AuthRouteServices {
+  readonly auth: AuthService;
+  readonly mfa: MfaService;
+  readonly sessions: SessionsService;
+}
 
-export function registerAuthRoutes(api: Api, auth: AuthService, db: Database, secureCookie: boolean): void {
+/** Routes a user whose role still needs MFA may call: the ones that get them enrolled or out. */
+const SELF_SERVICE = { permission: 'signed-in', allowDuringMfaEnrolment: true } as const;
+
+export function registerAuthRoutes(api: Api, services: AuthRouteServices): void {
+  const { auth, mfa, sessions } = services;
   api.post(
     '/api/v1/auth/login',
     {
@@ -16,8 +33,10 @@ export function registerAuthRoutes(api: Api, auth: AuthService, db: Database, se
       schema: {
         tags: ['auth'],
         summary: 'Sign in; returns a bearer token and sets the session cookie',
+        description:
+          'With MFA on, send "totp" too: without it the answer is 401 with code MFA_REQUIRED (not counted as a failed sign-in); a wrong code is 401 MFA_INVALID and counts. The cookie is __Host-medisys_session (Secure) over HTTPS, medisys_session over plain HTTP.',
         body: LoginBody,
-        response: { 200: LoginResponse, 401: Problem, 423: Problem },
+        response: { 200: LoginResponse, 401: ProblemSchema, 403: ProblemSchema, 423: ProblemSchema },
       },
     },
     async (request, reply) => {
@@ -26,14 +45,9 @@ export function registerAuthRoutes(api: Api, auth: AuthService, db: Database, se
         request.body.password,
         contextOf(request),
         request.headers['user-agent'] ?? null,
+        request.body.totp,
       );
-      void reply.setCookie(SESSION_COOKIE, signedIn.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: secureCookie,
-        path: '/',
-        expires: signedIn.expiresAt,
-      });
+      setSessionCookie(request, reply, signedIn.token, signedIn.expiresAt);
       return { ...signedIn, expiresAt: signedIn.expiresAt.toISOString() };
     },
   );
@@ -41,12 +55,12 @@ export function registerAuthRoutes(api: Api, auth: AuthService, db: Database, se
   api.post(
     '/api/v1/auth/logout',
     {
-      config: { permission: 'signed-in', allowDuringPasswordChange: true },
+      config: { ...SELF_SERVICE, allowDuringPasswordChange: true },
       schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null() } },
     },
     async (request, reply) => {
       await auth.logout(authOf(request).sessionId);
-      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      clearSessionCookies(request, reply);
       return reply.code(204).send(null);
     },
   );
@@ -54,17 +68,28 @@ export function registerAuthRoutes(api: Api, auth: AuthService, db: Database, se
   api.get(
     '/api/v1/auth/me',
     {
-      config: { permission: 'signed-in', allowDuringPasswordChange: true },
-      schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: SessionUser } },
+      config: { ...SELF_SERVICE, allowDuringPasswordChange: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user, the CSRF token of the session and what they must do first',
+        response: { 200: MeResponse },
+      },
     },
     async (request) => {
-      const { actor, mustChangePassword } = authOf(request);
-      const user = await findUserById(db, actor.userId);
+      const authenticated = authOf(request);
+      const { actor } = authenticated;
       return {
         id: actor.userId,
         username: actor.username,
-        role: user?.role ?? actor.role,
-        mustChangePassword,
+        role: actor.role,
+        mfaEnabled: authenticated.mfaEnabled,
+        csrfToken: authenticated.csrfToken,
+        mustChangePassword: authenticated.mustChangePassword,
+        mfaEnrolmentRequired: authenticated.mfaEnrolmentRequired,
+        sessionId: authenticated.sessionId,
+        mfaFreshUntil: mfa.freshUntil(authenticated)?.toISOString() ?? null,
+        permissions: [...ROLE_PERMISSIONS[actor.role]],
+        sessionIdleTimeoutSeconds: auth.sessionIdleTimeoutSeconds,
       };
     },
   );
@@ -72,12 +97,14 @@ export function registerAuthRoutes(api: Api, auth: AuthService, db: Database, se
   api.post(
     '/api/v1/auth/password',
     {
-      config: { permission: 'signed-in', allowDuringPasswordChange: true },
+      config: { ...SELF_SERVICE, allowDuringPasswordChange: true },
       schema: {
         tags: ['auth'],
         summary: "Change the signed-in user's password; their other sessions end",
+        description:
+          'Refused with 400 and an errors entry for newPassword saying why: shorter than 12 or longer than 128 characters, a common password, or containing the username.',
         body: ChangePasswordBody,
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null(), 400: ProblemSchema },
       },
     },
     async (request, reply) => {
@@ -87,6 +114,48 @@ export function registerAuthRoutes(api: Api, auth: AuthService, db: Database, se
         request.body.newPassword,
         contextOf(request),
       );
+      return reply.code(204).send(null);
+    },
+  );
+
+  api.get(
+    '/api/v1/auth/sessions',
+    {
+      config: SELF_SERVICE,
+      schema: {
+        tags: ['auth'],
+        summary: "The signed-in user's open sessions (where they are signed in)",
+        response: { 200: OwnSessionList },
+      },
+    },
+    async (request) => {
+      const items = await sessions.listOwn(authOf(request));
+      return {
+        items: items.map((session) => ({
+          ...session,
+          createdAt: session.createdAt.toISOString(),
+          lastSeenAt: session.lastSeenAt.toISOString(),
+          expiresAt: session.expiresAt.toISOString(),
+        })),
+      };
+    },
+  );
+
+  api.delete(
+    '/api/v1/auth/sessions/:id',
+    {
+      config: SELF_SERVICE,
+      schema: {
+        tags: ['auth'],
+        summary: 'End one of your own sessions (404 for any other)',
+        params: SessionIdParams,
+        response: { 204: Type.Null(), 404: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const authenticated = authOf(request);
+      await sessions.revokeOwn(authenticated, request.params.id, contextOf(request));
+      if (request.params.id === authenticated.sessionId) clearSessionCookies(request, reply);
       return reply.code(204).send(null);
     },
   );

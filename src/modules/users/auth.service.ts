@@ -1,12 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config/load.js';
 import type { Database } from '../../db/index.js';
 import type { Loggers } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { Clock } from '../../shared/clock.js';
 import { ForbiddenError, LockedError, UnauthorizedError, ValidationError } from '../../shared/errors.js';
-import type { Actor, RequestContext } from '../../shared/request-context.js';
-import { hashPassword, passwordProblems, verifyPassword } from './passwords.js';
+import type { Actor, RequestContext, Role } from '../../shared/request-context.js';
+import type { FailedAttempts } from './failed-attempts.js';
+import { MFA_INVALID, MfaService } from './mfa.service.js';
+import { hashPassword, passwordNeedsRehash, passwordProblems, verifyPassword } from './passwords.js';
 import {
+  deleteSession,
   endSession,
   endUserSessions,
   findOpenSession,
@@ -16,7 +20,6 @@ import {
 import {
   findUserById,
   findUserByUsername,
-  recordFailedAttempt,
   recordSuccessfulLogin,
   updatePassword,
 } from './users.repository.js';
@@ -24,13 +27,29 @@ import {
 export interface SignedIn {
   readonly token: string;
   readonly expiresAt: Date;
-  readonly user: { id: string; username: string; role: string; mustChangePassword: boolean };
+  /** Send back as X-CSRF-Token on writes made with the session cookie. */
+  readonly csrfToken: string;
+  readonly mustChangePassword: boolean;
+  readonly mfaEnrolmentRequired: boolean;
+  readonly user: {
+    id: string;
+    username: string;
+    role: Role;
+    mustChangePassword: boolean;
+    mfaEnabled: boolean;
+  };
 }
 
 export interface Authenticated {
   readonly sessionId: string;
   readonly actor: Actor;
   readonly mustChangePassword: boolean;
+  readonly mfaEnabled: boolean;
+  /** The role requires MFA and the user has not enrolled: only enrolment and sign-out are open. */
+  readonly mfaEnrolmentRequired: boolean;
+  /** When this session last proved the second factor (sign-in or step-up). */
+  readonly mfaVerifiedAt: Date | null;
+  readonly csrfToken: string;
 }
 
 const INVALID_CREDENTIALS = 'The username or password is incorrect.';
@@ -39,32 +58,58 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * The CSRF token of a session, derived from its token: a page that can read it (our own, same origin)
+ * can send it back; a cross-site form cannot. Nothing extra is stored, and every instance computes the
+ * same value. Knowing it does not reveal the session token (HMAC is one-way).
+ */
+export function csrfTokenFor(token: string): string {
+  return createHmac('sha256', 'medisys-csrf-v1').update(token).digest('base64url');
+}
+
 /** Normalises a typed username: case and surrounding spaces do not matter. */
 export function normaliseUsername(username: string): string {
   return username.trim().toLowerCase();
 }
 
-/** Sign-in, sessions and passwords. Lockout state lives in the database so it holds across instances. */
+/**
+ * Sign-in, sessions and passwords. Lockout state lives in the database so it holds across instances;
+ * session times come from the injected clock.
+ */
 export class AuthService {
   constructor(
     private readonly db: Database,
     private readonly config: AppConfig,
     private readonly loggers: Loggers,
     private readonly metrics: Metrics,
+    private readonly mfa: MfaService,
+    private readonly failures: FailedAttempts,
+    private readonly clock: Clock,
   ) {}
 
+  /** security.session.idle-timeout in seconds: the web UI warns before it and signs out at it. */
+  get sessionIdleTimeoutSeconds(): number {
+    return Math.round(this.config.security.session.idleTimeoutMs / 1000);
+  }
+
+  /**
+   * CONTRACT §3 sign-in. With MFA on, a correct password without a code answers 401 MFA_REQUIRED and
+   * counts as no failure (the client simply asks for the code); a wrong code counts like a wrong password.
+   */
   async login(
     username: string,
     password: string,
     context: RequestContext,
     userAgent: string | null,
+    totp?: string,
   ): Promise<SignedIn> {
     const name = normaliseUsername(username);
     const fields = { username: name, clientAddress: context.clientAddress, requestId: context.requestId };
     const user = await findUserByUsername(this.db, name);
     if (!user) {
       await verifyPassword(undefined, password);
-      this.fail(fields, 'unknown user');
+      this.metrics.logins.inc({ outcome: 'failure' });
+      this.loggers.security('AUTHENTICATION_FAILED', { ...fields, reason: 'unknown user' });
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
     const userFields = { ...fields, userId: user.id, role: user.role };
@@ -74,45 +119,67 @@ export class AuthService {
       throw this.lockedError(user.lockedUntil);
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
-      const { maxAttempts, durationMs } = this.config.security.lockout;
-      const attempt = await recordFailedAttempt(this.db, user.id, maxAttempts, durationMs / 1000);
-      this.fail(userFields, 'wrong password', { failedAttempts: attempt.failedAttempts });
-      if (attempt.lockedNow) {
-        this.loggers.security('ACCOUNT_LOCKED', {
-          ...userFields,
-          reason: `${attempt.failedAttempts} failed sign-ins`,
-          lockedUntil: attempt.lockedUntil?.toISOString(),
-        });
-      }
+      await this.failures.count(user.id, userFields, 'wrong password');
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
     if (!user.active) {
-      this.fail(userFields, 'account disabled');
+      this.metrics.logins.inc({ outcome: 'failure' });
+      this.loggers.security('AUTHENTICATION_FAILED', { ...userFields, reason: 'account disabled' });
       throw new ForbiddenError('This account is disabled. Ask an administrator to enable it.');
+    }
+    const actor: Actor = { userId: user.id, username: user.username, role: user.role };
+    if (user.mfaEnabled) {
+      if (totp === undefined || totp.trim() === '') {
+        this.loggers.security('MFA_REQUIRED', userFields);
+        throw new UnauthorizedError(
+          'Enter the 6-digit code from your authenticator app (or a recovery code) as "totp".',
+          'MFA_REQUIRED',
+        );
+      }
+      const check = await this.mfa.check(actor, totp, context);
+      if (!check.ok) {
+        await this.failures.count(user.id, userFields, `invalid MFA code (${check.reason})`);
+        throw new UnauthorizedError(MfaService.refusal(check), MFA_INVALID);
+      }
     }
     if (!(await recordSuccessfulLogin(this.db, user.id))) {
       const current = await findUserById(this.db, user.id);
-      this.fail(userFields, 'account locked');
+      this.metrics.logins.inc({ outcome: 'locked' });
+      this.loggers.security('AUTHENTICATION_FAILED', { ...userFields, reason: 'account locked' });
       throw this.lockedError(current?.lockedUntil ?? new Date());
     }
+    if (passwordNeedsRehash(user.passwordHash)) {
+      await updatePassword(this.db, user.id, await hashPassword(password), user.mustChangePassword);
+    }
+    // A new token at every sign-in: a token planted before sign-in (session fixation) is never promoted.
     const token = randomBytes(32).toString('base64url');
     const session = await insertSession(this.db, {
       userId: user.id,
       tokenHash: hashToken(token),
+      now: this.clock.now(),
       absoluteTimeoutMs: this.config.security.session.absoluteTimeoutMs,
       clientAddress: context.clientAddress,
       userAgent: userAgent?.slice(0, 300) ?? null,
+      mfaVerified: user.mfaEnabled,
     });
     this.metrics.logins.inc({ outcome: 'success' });
-    this.loggers.security('AUTHENTICATION_SUCCEEDED', { ...userFields, sessionId: session.id });
+    this.loggers.security('AUTHENTICATION_SUCCEEDED', {
+      ...userFields,
+      sessionId: session.id,
+      mfa: user.mfaEnabled,
+    });
     return {
       token,
       expiresAt: session.expiresAt,
+      csrfToken: csrfTokenFor(token),
+      mustChangePassword: user.mustChangePassword,
+      mfaEnrolmentRequired: !user.mfaEnabled && this.mfa.requiredFor(user.role),
       user: {
         id: user.id,
         username: user.username,
         role: user.role,
         mustChangePassword: user.mustChangePassword,
+        mfaEnabled: user.mfaEnabled,
       },
     };
   }
@@ -120,35 +187,41 @@ export class AuthService {
   /** Resolves a bearer or cookie token to its session; undefined when unknown, ended or timed out. */
   async authenticate(token: string): Promise<Authenticated | undefined> {
     if (token.length < 20 || token.length > 200) return undefined;
+    const now = this.clock.now();
     const session = await findOpenSession(
       this.db,
       hashToken(token),
       this.config.security.session.idleTimeoutMs,
+      now,
     );
     if (!session) return undefined;
-    const endReason = session.absoluteExpired
+    const timedOut = session.absoluteExpired
       ? 'absolute timeout'
       : session.idleExpired
         ? 'idle timeout'
-        : !session.active
-          ? 'account disabled'
-          : session.locked
-            ? 'account locked'
-            : undefined;
+        : undefined;
+    const endReason =
+      timedOut ?? (!session.active ? 'account disabled' : session.locked ? 'account locked' : undefined);
     if (endReason) {
-      await endSession(this.db, session.sessionId, endReason);
+      if (timedOut) await deleteSession(this.db, session.sessionId);
+      else await endSession(this.db, session.sessionId, endReason);
       this.loggers.security('SESSION_ENDED', {
         userId: session.userId,
         username: session.username,
+        sessionId: session.sessionId,
         reason: endReason,
       });
       return undefined;
     }
-    if (session.needsTouch) await touchSession(this.db, session.sessionId);
+    if (session.needsTouch) await touchSession(this.db, session.sessionId, now);
     return {
       sessionId: session.sessionId,
       actor: { userId: session.userId, username: session.username, role: session.role },
       mustChangePassword: session.mustChangePassword,
+      mfaEnabled: session.mfaEnabled,
+      mfaEnrolmentRequired: !session.mfaEnabled && this.mfa.requiredFor(session.role),
+      mfaVerifiedAt: session.mfaVerifiedAt,
+      csrfToken: csrfTokenFor(token),
     };
   }
 
@@ -172,27 +245,28 @@ export class AuthService {
     const problems = passwordProblems(newPassword, user.username, 'newPassword');
     if (newPassword === currentPassword)
       problems.push({ field: 'newPassword', message: 'must differ from the current one' });
-    if (problems.length > 0)
-      throw new ValidationError('The new password does not meet the password rules.', problems);
+    if (problems.length > 0) {
+      throw new ValidationError(
+        `The new password is not accepted: it ${problems.map((problem) => problem.message).join('; it ')}.`,
+        problems,
+      );
+    }
     const passwordHash = await hashPassword(newPassword);
-    await this.db.transaction(async (tx) => {
+    const ended = await this.db.transaction(async (tx) => {
       await updatePassword(tx, user.id, passwordHash, false);
-      await endUserSessions(tx, user.id, 'password changed', authenticated.sessionId);
+      return endUserSessions(tx, user.id, 'password changed', authenticated.sessionId);
     });
     this.loggers.security('PASSWORD_CHANGED', {
       userId: user.id,
       username: user.username,
       clientAddress: context.clientAddress,
       requestId: context.requestId,
+      otherSessionsEnded: ended,
     });
   }
 
-  private fail(fields: Record<string, unknown>, reason: string, extra: Record<string, unknown> = {}): void {
-    this.metrics.logins.inc({ outcome: 'failure' });
-    this.loggers.security('AUTHENTICATION_FAILED', { ...fields, reason, ...extra });
-  }
-
   private lockedError(lockedUntil: Date): LockedError {
+    // Lock times are set by the database clock (users.repository), so they are compared with real time.
     const seconds = Math.ceil((lockedUntil.getTime() - Date.now()) / 1000);
     const finite = Number.isFinite(seconds) && seconds < 365 * 86_400;
     return new LockedError(

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { FieldError } from '../../shared/errors.js';
+import { isCommonPassword } from './common-passwords.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -31,15 +32,40 @@ export async function verifyPassword(storedHash: string | undefined, password: s
   }
 }
 
-/** The password rules (length, not containing the username); returns the problems, empty when acceptable. */
+/** Whether a stored hash was made with other parameters than today's, so it should be remade. */
+export function passwordNeedsRehash(storedHash: string): boolean {
+  try {
+    return !storedHash.startsWith('$argon2id$') || argon2.needsRehash(storedHash, ARGON2_OPTIONS);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The password rules (NIST SP 800-63B, OWASP ASVS 2.1): 12 to 128 characters counted as Unicode code
+ * points, no composition rules, not on the shipped list of common passwords, not containing the
+ * username. Returns every problem, each naming the field; empty when acceptable.
+ */
 export function passwordProblems(password: string, username: string, field = 'password'): FieldError[] {
   const problems: FieldError[] = [];
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) {
-    problems.push({ field, message: `must be at least ${PASSWORD_MIN_LENGTH} characters long` });
+    problems.push({
+      field,
+      message: `must be at least ${PASSWORD_MIN_LENGTH} characters long (it has ${length}); a phrase of several words is easiest`,
+    });
   }
   if (length > PASSWORD_MAX_LENGTH) {
-    problems.push({ field, message: `must be at most ${PASSWORD_MAX_LENGTH} characters long` });
+    problems.push({
+      field,
+      message: `must be at most ${PASSWORD_MAX_LENGTH} characters long (it has ${length})`,
+    });
+  }
+  if (isCommonPassword(password)) {
+    problems.push({
+      field,
+      message: 'is one of the most common passwords, which attackers try first; choose another',
+    });
   }
   if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) {
     problems.push({ field, message: 'must not contain the username' });

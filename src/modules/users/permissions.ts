@@ -41,6 +41,11 @@ export const PERMISSIONS = [
   'dashboard:read',
   'users:manage',
   'audit:read',
+  /**
+   * A patient's access log (accounting of disclosures), read on the patient's request. Administrators
+   * only: the fixed roles have no privacy officer, who signs in as an administrator.
+   */
+  'patients:access-log',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -9,10 +9,22 @@ export interface ActiveSession {
   readonly active: boolean;
   readonly locked: boolean;
   readonly mustChangePassword: boolean;
+  readonly mfaEnabled: boolean;
+  readonly mfaVerifiedAt: Date | null;
   readonly expiresAt: Date;
   readonly idleExpired: boolean;
   readonly absoluteExpired: boolean;
   readonly needsTouch: boolean;
+}
+
+/** One open session as its owner sees it: never the token or its hash. */
+export interface SessionSummary {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date;
+  readonly expiresAt: Date;
+  readonly clientAddress: string | null;
+  readonly userAgent: string | null;
 }
 
 export async function insertSession(
@@ -20,45 +32,62 @@ export async function insertSession(
   session: {
     userId: string;
     tokenHash: string;
+    now: Date;
     absoluteTimeoutMs: number;
     clientAddress: string;
     userAgent: string | null;
+    mfaVerified: boolean;
   },
 ): Promise<{ id: string; expiresAt: Date }> {
   const result = await db.query<{ id: string; expiresAt: Date }>(
-    `INSERT INTO sessions (user_id, token_hash, expires_at, client_address, user_agent)
-     VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000), $4, $5)
+    `INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, client_address, user_agent,
+                           mfa_verified_at)
+     VALUES ($1, $2, $3, $3, $3::timestamptz + make_interval(secs => $4::double precision / 1000), $5, $6,
+             CASE WHEN $7::boolean THEN $3::timestamptz END)
      RETURNING id, expires_at AS "expiresAt"`,
-    [session.userId, session.tokenHash, session.absoluteTimeoutMs, session.clientAddress, session.userAgent],
+    [
+      session.userId,
+      session.tokenHash,
+      session.now,
+      session.absoluteTimeoutMs,
+      session.clientAddress,
+      session.userAgent,
+      session.mfaVerified,
+    ],
   );
   return result.rows[0]!;
 }
 
 /**
- * The open session of a token, with its user and whether a timeout has passed. Times are compared
- * with the database clock, so instances with skewed clocks agree.
+ * The open session of a token, with its user and whether a timeout has passed at `now` (the services'
+ * clock, which also stamped last_seen_at and expires_at, so the comparison is like with like).
  */
 export async function findOpenSession(
   db: Queryable,
   tokenHash: string,
   idleTimeoutMs: number,
+  now: Date,
 ): Promise<ActiveSession | undefined> {
   const result = await db.query<ActiveSession>(
     `SELECT s.id AS "sessionId", u.id AS "userId", u.username, u.role, u.active,
             (u.locked_until IS NOT NULL AND u.locked_until > now()) AS locked,
-            u.must_change_password AS "mustChangePassword", s.expires_at AS "expiresAt",
-            (s.last_seen_at + make_interval(secs => $2::double precision / 1000) <= now()) AS "idleExpired",
-            (s.expires_at <= now()) AS "absoluteExpired",
-            (now() - s.last_seen_at > interval '15 seconds') AS "needsTouch"
+            u.must_change_password AS "mustChangePassword", u.mfa_enabled AS "mfaEnabled",
+            s.mfa_verified_at AS "mfaVerifiedAt", s.expires_at AS "expiresAt",
+            (s.last_seen_at + make_interval(secs => $2::double precision / 1000) <= $3) AS "idleExpired",
+            (s.expires_at <= $3) AS "absoluteExpired",
+            ($3::timestamptz - s.last_seen_at > interval '15 seconds') AS "needsTouch"
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.ended_at IS NULL`,
-    [tokenHash, idleTimeoutMs],
+    [tokenHash, idleTimeoutMs, now],
   );
   return result.rows[0];
 }
 
-export async function touchSession(db: Queryable, sessionId: string): Promise<void> {
-  await db.query('UPDATE sessions SET last_seen_at = now() WHERE id = $1 AND ended_at IS NULL', [sessionId]);
+export async function touchSession(db: Queryable, sessionId: string, now: Date): Promise<void> {
+  await db.query('UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND ended_at IS NULL', [
+    sessionId,
+    now,
+  ]);
 }
 
 export async function endSession(db: Queryable, sessionId: string, reason: string): Promise<void> {
@@ -66,6 +95,11 @@ export async function endSession(db: Queryable, sessionId: string, reason: strin
     sessionId,
     reason,
   ]);
+}
+
+/** Removes a timed-out session: its token can never be used again, so nothing about it is worth keeping. */
+export async function deleteSession(db: Queryable, sessionId: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
 }
 
 /** Ends every open session of a user, except `keepSessionId`; returns how many were ended. */
@@ -81,4 +115,38 @@ export async function endUserSessions(
     [userId, reason, keepSessionId],
   );
   return result.rowCount;
+}
+
+/** A user's sessions that are open and not timed out at `now`, most recently used first. */
+export async function listOpenSessions(
+  db: Queryable,
+  userId: string,
+  idleTimeoutMs: number,
+  now: Date,
+): Promise<SessionSummary[]> {
+  const result = await db.query<SessionSummary>(
+    `SELECT id, created_at AS "createdAt", last_seen_at AS "lastSeenAt", expires_at AS "expiresAt",
+            client_address AS "clientAddress", user_agent AS "userAgent"
+       FROM sessions
+      WHERE user_id = $1 AND ended_at IS NULL AND expires_at > $3
+        AND last_seen_at + make_interval(secs => $2::double precision / 1000) > $3
+      ORDER BY last_seen_at DESC, created_at DESC`,
+    [userId, idleTimeoutMs, now],
+  );
+  return result.rows;
+}
+
+/** Ends one open session of a user; false when the user has no such open session. */
+export async function endOwnSession(
+  db: Queryable,
+  userId: string,
+  sessionId: string,
+  reason: string,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE sessions SET ended_at = now(), end_reason = $3
+      WHERE id = $1 AND user_id = $2 AND ended_at IS NULL`,
+    [sessionId, userId, reason],
+  );
+  return result.rowCount === 1;
 }

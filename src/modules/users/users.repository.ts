@@ -10,6 +10,7 @@ export interface UserRecord {
   readonly active: boolean;
   readonly passwordHash: string;
   readonly mustChangePassword: boolean;
+  readonly mfaEnabled: boolean;
   readonly failedAttempts: number;
   readonly lockedUntil: Date | null;
   readonly lastLogin: Date | null;
@@ -17,7 +18,7 @@ export interface UserRecord {
 }
 
 const COLUMNS = `id, username, display_name AS "displayName", role, active, password_hash AS "passwordHash",
-  must_change_password AS "mustChangePassword", failed_attempts AS "failedAttempts",
+  must_change_password AS "mustChangePassword", mfa_enabled AS "mfaEnabled", failed_attempts AS "failedAttempts",
   locked_until AS "lockedUntil", last_login AS "lastLogin", created_date AS "createdDate"`;
 
 export async function findUserByUsername(db: Queryable, username: string): Promise<UserRecord | undefined> {

@@ -75,7 +75,8 @@ export function registerUserRoutes(api: Api, users: UsersService): void {
   api.patch(
     '/api/v1/users/:id',
     {
-      config,
+      // A role change grants privileges: a fresh second factor for administrators with MFA.
+      config: { ...config, freshMfa: (request) => (request.body as { role?: unknown })?.role !== undefined },
       schema: {
         tags: ['users'],
         summary: 'Change role, enable/disable, lock/unlock',

@@ -13,36 +13,6 @@ export const RoleSchema = Type.Union(
   { description: 'admin, doctor, finance, department_head or staff' },
 );
 
-export const LoginBody = Type.Object(
-  {
-    username: Type.String({ minLength: 1, maxLength: 100 }),
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
-    totp: Type.Optional(Type.String({ maxLength: 16 })),
-  },
-  { additionalProperties: false },
-);
-
-export const SessionUser = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  username: Type.String(),
-  role: RoleSchema,
-  mustChangePassword: Type.Boolean(),
-});
-
-export const LoginResponse = Type.Object({
-  token: Type.String(),
-  expiresAt: Type.String({ format: 'date-time' }),
-  user: SessionUser,
-});
-
-export const ChangePasswordBody = Type.Object(
-  {
-    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
-    newPassword: Type.String({ minLength: 1, maxLength: 1024 }),
-  },
-  { additionalProperties: false },
-);
-
 export const UserSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   username: Type.String(),
@@ -52,6 +22,7 @@ export const UserSchema = Type.Object({
   locked: Type.Boolean(),
   lockedUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   mustChangePassword: Type.Boolean(),
+  mfaEnabled: Type.Boolean({ description: 'Multi-factor sign-in is on' }),
   lastLogin: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   createdDate: Type.String({ format: 'date-time' }),
 });

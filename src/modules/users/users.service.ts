@@ -33,6 +33,7 @@ export interface UserView {
   readonly locked: boolean;
   readonly lockedUntil: Date | null;
   readonly mustChangePassword: boolean;
+  readonly mfaEnabled: boolean;
   readonly lastLogin: Date | null;
   readonly createdDate: Date;
 }
@@ -47,6 +48,7 @@ export function toUserView(user: UserRecord): UserView {
     locked: user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now(),
     lockedUntil: user.lockedUntil && user.lockedUntil < INDEFINITE_LOCK ? user.lockedUntil : null,
     mustChangePassword: user.mustChangePassword,
+    mfaEnabled: user.mfaEnabled,
     lastLogin: user.lastLogin,
     createdDate: user.createdDate,
   };

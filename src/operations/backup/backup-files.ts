@@ -1,10 +1,30 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { BackupError } from './backup-error.js';
+
+/**
+ * How the database was dumped: `pg_dump -Fc` of PostgreSQL (restored with pg_restore), or the plain
+ * SQL that PGlite's pg_dump writes for the embedded database (restored with psql).
+ */
+export type BackupFormat = 'pg_dump-custom' | 'pg_dump-plain-sql';
+
+/** The encrypted archive of configuration, logs, uploads and keys that `backup create --app` adds. */
+export interface ApplicationArchive {
+  readonly file: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  /** Each part (config, logs, uploads, keys) and the folder or file it was taken from. */
+  readonly parts: Record<string, string>;
+}
 
 /** What a backup holds, written beside it so verify and restore can check the result. */
 export interface BackupManifest {
-  readonly format: 'pg_dump-custom';
+  readonly format: BackupFormat;
+  /** `postgresql` (datasource.url) or `embedded` (PGlite under data.dir). */
+  readonly source?: 'postgresql' | 'embedded';
+  /** server_version of the database that was dumped. */
+  readonly serverVersion?: string;
   readonly file: string;
   readonly createdAt: string;
   readonly createdBy: string;
@@ -16,6 +36,7 @@ export interface BackupManifest {
   readonly patientsChecksum: string;
   readonly sizeBytes: number;
   readonly sha256: string;
+  readonly application?: ApplicationArchive;
 }
 
 export interface BackupEntry {
@@ -25,6 +46,7 @@ export interface BackupEntry {
   readonly createdAt: Date;
   readonly manifest: BackupManifest | undefined;
   readonly hasChecksum: boolean;
+  readonly hasApplicationArchive: boolean;
 }
 
 const NAME = /^medisys_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})\.dump\.gpg$/;
@@ -53,6 +75,23 @@ export function checksumPath(backupFile: string): string {
   return `${backupFile}.sha256`;
 }
 
+/** The `--app` archive that belongs to a database backup: same time stamp, `.app.tar.gz.gpg`. */
+export function applicationArchivePath(backupFile: string): string {
+  return backupFile.replace(/\.dump\.gpg$/, '.app.tar.gz.gpg');
+}
+
+/** Every file that belongs to a backup (dump, checksums, manifest, application archive). */
+export function backupFamily(backupFile: string): string[] {
+  const application = applicationArchivePath(backupFile);
+  return [
+    backupFile,
+    checksumPath(backupFile),
+    manifestPath(backupFile),
+    application,
+    checksumPath(application),
+  ];
+}
+
 export function readManifest(backupFile: string): BackupManifest | undefined {
   const file = manifestPath(backupFile);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BackupManifest) : undefined;
@@ -72,6 +111,7 @@ export function listBackups(directory: string): BackupEntry[] {
         createdAt: createdAtOf(file)!,
         manifest: readManifest(fullPath),
         hasChecksum: existsSync(checksumPath(fullPath)),
+        hasApplicationArchive: existsSync(applicationArchivePath(fullPath)),
       };
     })
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
@@ -101,4 +141,19 @@ export function lastSuccessfulBackup(directory: string): Date | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Compares `file` with its `.sha256`. Returns a finding; throws when they differ, since a damaged
+ * file must never be decrypted into a database.
+ */
+export async function checkRecordedChecksum(file: string): Promise<string> {
+  const recorded = recordedChecksum(file);
+  if (!recorded) return `no ${path.basename(checksumPath(file))}: checksum not checked`;
+  if ((await sha256OfFile(file)) !== recorded) {
+    throw new BackupError(
+      `${path.basename(file)} is corrupted or truncated: its sha256 does not match ${path.basename(checksumPath(file))}. Use another backup.`,
+    );
+  }
+  return `sha256 matches (${path.basename(file)})`;
 }

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 /** A child process whose failure is reported with the tail of what it printed on stderr. */
 export interface Tool {
   readonly child: ChildProcess;
-  /** Resolves when the process exits 0; rejects with a message naming the tool and its error output. */
+  /** Resolves when the process exits 0 (or another accepted code); rejects with a message naming the tool and its error output. */
   readonly done: Promise<void>;
 }
 
@@ -12,6 +12,8 @@ export function runTool(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   stdin: 'pipe' | 'ignore' = 'pipe',
+  /** Exit codes that count as success (GNU tar exits 1 when a file changed while it was read). */
+  acceptedExitCodes: readonly number[] = [0],
 ): Tool {
   const child = spawn(command, args, { env, stdio: [stdin, 'pipe', 'pipe'] });
   let stderr = '';
@@ -29,7 +31,7 @@ export function runTool(
       ),
     );
     child.once('close', (code, signal) => {
-      if (code === 0) resolve();
+      if (code !== null && acceptedExitCodes.includes(code)) resolve();
       else
         reject(
           new Error(

@@ -7,6 +7,10 @@ function findNulFields(value: unknown, path: string, found: FieldError[]): void 
   if (typeof value === 'string') {
     if (value.includes('\u0000'))
       found.push({ field: path || 'body', message: 'must not contain NUL characters' });
+    // A leading byte order mark is never content, and the embedded database's decoder drops it: refused
+    // rather than stored as something other than what was sent.
+    else if (value.startsWith('\ufeff'))
+      found.push({ field: path || 'body', message: 'must not start with a byte order mark (U+FEFF)' });
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => findNulFields(item, path ? `${path}.${index}` : String(index), found));
   } else if (value !== null && typeof value === 'object') {
@@ -23,5 +27,6 @@ export async function refuseNulCharacters(request: FastifyRequest): Promise<void
   const found: FieldError[] = [];
   findNulFields(request.body, '', found);
   findNulFields(request.query, '', found);
-  if (found.length > 0) throw new ValidationError('The request contains NUL characters.', found);
+  if (found.length > 0)
+    throw new ValidationError('The request contains characters that cannot be stored.', found);
 }

@@ -1,0 +1,137 @@
+import { runLoad, type LoadRequest, type LoadResult } from './load.js';
+import { sampleRss } from './processes.js';
+import type { ScenarioResult } from './report.js';
+
+export interface Sample {
+  readonly patientIds: readonly string[];
+  readonly mrns: readonly string[];
+  readonly phones: readonly string[];
+  readonly doctorIds: readonly string[];
+}
+
+export interface ScenarioSettings {
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+let counter = 0;
+export const pickFrom = <T>(items: readonly T[]): T => items[counter++ % items.length]!;
+export const randomFrom = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+export function patientRead(token: string, ids: readonly string[], random = true): LoadRequest {
+  return {
+    headers: bearer(token),
+    next: () => ({ path: `/api/v1/patients/${random ? randomFrom(ids) : pickFrom(ids)}` }),
+  };
+}
+
+export function patientSearch(token: string, terms: readonly string[]): LoadRequest {
+  return {
+    headers: bearer(token),
+    next: () => ({ path: `/api/v1/patients?q=${encodeURIComponent(pickFrom(terms))}&limit=20` }),
+  };
+}
+
+export function registration(token: string): LoadRequest {
+  return {
+    method: 'POST',
+    headers: bearer(token),
+    next: () => {
+      counter += 1;
+      return {
+        path: '/api/v1/patients',
+        body: {
+          name: `Bench Registration ${process.pid}-${counter}`,
+          dateOfBirth: `19${String(50 + (counter % 50))}-0${1 + (counter % 9)}-1${counter % 10}`,
+          sex: 'unknown',
+          phone: `+1 555 ${String(1_000_000 + (counter % 9_000_000)).slice(-7)}`,
+        },
+      };
+    },
+  };
+}
+
+export function signIn(users: readonly { username: string; password: string }[]): LoadRequest {
+  return {
+    method: 'POST',
+    next: () => {
+      const user = pickFrom(users);
+      return { path: '/api/v1/auth/login', body: { username: user.username, password: user.password } };
+    },
+  };
+}
+
+export function get(token: string, paths: readonly string[]): LoadRequest {
+  return { headers: bearer(token), next: () => ({ path: pickFrom(paths) }) };
+}
+
+/** A throughput run (as fast as `connections` allow) while the server's RSS is sampled. */
+export async function throughputRun(
+  url: string,
+  pid: number,
+  request: LoadRequest,
+  settings: ScenarioSettings,
+): Promise<LoadResult & { peakRssMb: number }> {
+  const rss = sampleRss(pid);
+  const result = await runLoad({
+    url,
+    durationSeconds: settings.seconds,
+    connections: settings.connections,
+    requests: [{ weight: 1, request }],
+  });
+  return { ...result, peakRssMb: rss.stop() };
+}
+
+/** Latency at a fixed request rate (enough connections that the rate never waits for one). */
+export async function fixedRateRun(
+  url: string,
+  request: LoadRequest | readonly { weight: number; request: LoadRequest }[],
+  rate: number,
+  seconds: number,
+): Promise<LoadResult> {
+  const requests = Array.isArray(request)
+    ? (request as readonly { weight: number; request: LoadRequest }[])
+    : [{ weight: 1, request: request as LoadRequest }];
+  return runLoad({
+    url,
+    durationSeconds: seconds,
+    connections: Math.min(200, Math.max(10, Math.ceil(rate / 20))),
+    rate,
+    requests,
+  });
+}
+
+export function scenario(
+  name: string,
+  description: string,
+  throughput: (LoadResult & { peakRssMb?: number }) | undefined,
+  latency: LoadResult | undefined,
+  rate: number | undefined,
+  baseline?: { name: string; throughput: number },
+): ScenarioResult {
+  const errors =
+    (throughput ? throughput.errors + throughput.non2xx : 0) +
+    (latency ? latency.errors + latency.non2xx : 0);
+  return {
+    name,
+    description,
+    ...(throughput ? { throughput: throughput.throughput } : {}),
+    ...(latency ? { latency: latency.latency } : throughput ? { latency: throughput.latency } : {}),
+    ...(latency && rate !== undefined ? { rate } : {}),
+    errors,
+    ...(throughput?.peakRssMb !== undefined ? { peakRssMb: throughput.peakRssMb } : {}),
+    ...(baseline && throughput
+      ? {
+          baseline: baseline.name,
+          ratio: Math.round((throughput.throughput / baseline.throughput) * 1000) / 1000,
+        }
+      : {}),
+    ...(errors > 0
+      ? {
+          notes: `status codes: ${JSON.stringify({ ...throughput?.statusCounts, ...latency?.statusCounts })}`,
+        }
+      : {}),
+  };
+}

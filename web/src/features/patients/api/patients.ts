@@ -1,0 +1,174 @@
+import {
+  keepPreviousData,
+  queryOptions,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type UseMutationResult,
+  type UseQueryResult,
+} from '@tanstack/react-query';
+import { api, apiRequest, type ApiError } from '@/lib/api-client';
+
+export type Sex = 'female' | 'male' | 'other' | 'unknown';
+
+/** A row of the patient search (GET /api/v1/patients). */
+export interface PatientSummary {
+  readonly id: string;
+  readonly mrn: string;
+  readonly name: string;
+  readonly dateOfBirth: string;
+  readonly sex: Sex;
+  readonly phone: string | null;
+  readonly archived: boolean;
+}
+
+/** The demographic fields staff edit. */
+export interface PatientDemographics {
+  readonly name: string;
+  readonly dateOfBirth: string;
+  readonly sex: Sex;
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly address: string | null;
+  readonly emergencyContactName: string | null;
+  readonly emergencyContactPhone: string | null;
+  readonly insuranceProvider: string | null;
+  readonly insuranceNumber: string | null;
+}
+
+/** GET /api/v1/patients/{id}. */
+export interface Patient extends PatientDemographics {
+  readonly id: string;
+  readonly mrn: string;
+  readonly archived: boolean;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface PatientSearchParams {
+  readonly q?: string;
+  readonly sort?: 'name' | 'mrn' | 'dateOfBirth' | 'createdAt';
+  readonly order?: 'asc' | 'desc';
+  readonly includeArchived?: boolean;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface PatientList {
+  readonly items: PatientSummary[];
+  readonly total: number;
+  readonly totalIsLowerBound: boolean;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export const patientKeys = {
+  all: ['patients'] as const,
+  search: (params: PatientSearchParams) => ['patients', 'search', params] as const,
+  record: (patientId: string) => ['patients', 'record', patientId] as const,
+  /** Everything shown on one patient's page: history, documents, appointments... */
+  related: (patientId: string, part: string, ...rest: unknown[]) =>
+    ['patients', patientId, part, ...rest] as const,
+};
+
+export async function searchPatients(
+  params: PatientSearchParams,
+  signal?: AbortSignal,
+): Promise<PatientList> {
+  return api.get<PatientList>('/api/v1/patients', { ...params }, signal);
+}
+
+export function patientSearchQueryOptions(params: PatientSearchParams) {
+  return queryOptions({
+    queryKey: patientKeys.search(params),
+    queryFn: ({ signal }) => searchPatients(params, signal),
+    // Typing refines the search: the previous results stay on screen until the new ones arrive.
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function usePatientSearch(params: PatientSearchParams): UseQueryResult<PatientList> {
+  return useQuery(patientSearchQueryOptions(params));
+}
+
+/** A patient record and the ETag to send back with an edit. */
+export interface VersionedPatient {
+  readonly patient: Patient;
+  readonly etag: string;
+}
+
+export async function getPatient(patientId: string, signal?: AbortSignal): Promise<VersionedPatient> {
+  const response = await apiRequest<Patient>(`/api/v1/patients/${encodeURIComponent(patientId)}`, {
+    ...(signal ? { signal } : {}),
+  });
+  return { patient: response.data, etag: response.etag ?? `"${response.data.version}"` };
+}
+
+export function patientQueryOptions(patientId: string) {
+  return queryOptions({
+    queryKey: patientKeys.record(patientId),
+    queryFn: ({ signal }) => getPatient(patientId, signal),
+  });
+}
+
+export function usePatient(patientId: string): UseQueryResult<VersionedPatient> {
+  return useQuery(patientQueryOptions(patientId));
+}
+
+export interface DuplicateWarning {
+  readonly code: 'possible_duplicate';
+  readonly message: string;
+  readonly patients: PatientSummary[];
+}
+
+export type RegisteredPatient = Patient & { readonly warnings: DuplicateWarning[] };
+
+export type RegisterPatientInput = Partial<PatientDemographics> &
+  Pick<PatientDemographics, 'name' | 'dateOfBirth'>;
+
+/** POST /api/v1/patients with an Idempotency-Key, so that a double click registers once. */
+export async function registerPatient(
+  input: RegisterPatientInput,
+  idempotencyKey: string,
+): Promise<RegisteredPatient> {
+  return api.post<RegisteredPatient>('/api/v1/patients', input, { idempotencyKey });
+}
+
+export function useRegisterPatient(
+  idempotencyKey: string,
+): UseMutationResult<RegisteredPatient, ApiError, RegisterPatientInput> {
+  const queryClient = useQueryClient();
+  return useMutation<RegisteredPatient, ApiError, RegisterPatientInput>({
+    mutationFn: (input) => registerPatient(input, idempotencyKey),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['patients', 'search'] }),
+  });
+}
+
+export interface UpdatePatientInput {
+  readonly etag: string;
+  readonly changes: Partial<PatientDemographics>;
+}
+
+/** PATCH /api/v1/patients/{id} with If-Match: 412 when someone saved in between. */
+export async function updatePatient(patientId: string, input: UpdatePatientInput): Promise<VersionedPatient> {
+  const response = await apiRequest<Patient>(`/api/v1/patients/${encodeURIComponent(patientId)}`, {
+    method: 'PATCH',
+    body: input.changes,
+    ifMatch: input.etag,
+  });
+  return { patient: response.data, etag: response.etag ?? `"${response.data.version}"` };
+}
+
+export function useUpdatePatient(
+  patientId: string,
+): UseMutationResult<VersionedPatient, ApiError, UpdatePatientInput> {
+  const queryClient = useQueryClient();
+  return useMutation<VersionedPatient, ApiError, UpdatePatientInput>({
+    mutationFn: (input) => updatePatient(patientId, input),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(patientKeys.record(patientId), saved);
+      void queryClient.invalidateQueries({ queryKey: ['patients', 'search'] });
+    },
+  });
+}
