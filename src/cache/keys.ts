@@ -24,8 +24,9 @@ export interface CacheTtls {
   /** Doctor and department lists: dropped on every doctor or department write. */
   readonly listsMs: number;
   /**
-   * The dashboard's hospital-wide counts: not dropped on writes (nearly every write changes some count),
-   * so this TTL is how old its figures may be, the same on every instance when Redis is shared.
+   * The dashboard's hospital-wide counts: dropped on every write through the routes it counts
+   * (modules/dashboard/dashboard-freshness.ts); the TTL bounds what other writers (the CLI, a day
+   * turning over) leave behind.
    */
   readonly dashboardMs: number;
 }

@@ -33,7 +33,11 @@ import {
   registerClaimRoutes,
   registerCoverageRoutes,
 } from '../modules/claims/index.js';
-import { DashboardService, registerDashboardRoutes } from '../modules/dashboard/index.js';
+import {
+  DashboardService,
+  registerDashboardFreshness,
+  registerDashboardRoutes,
+} from '../modules/dashboard/index.js';
 import { registerReportRoutes, ReportsService } from '../modules/reports/index.js';
 import { openReplicaDatabase, replicaName, ReplicaRoutedDatabase } from '../db/replica.js';
 import {
@@ -373,6 +377,7 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
   });
   registerSecurityHeaders(api, { enabled: config.security.headersEnabled });
   api.addHook('preValidation', refuseNulCharacters);
+  registerDashboardFreshness(api, services.dashboard);
   api.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const labels = { method: request.method, route, status: String(reply.statusCode) };

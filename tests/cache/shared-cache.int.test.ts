@@ -231,4 +231,21 @@ describe.runIf(POSTGRES_AVAILABLE && REDIS_AVAILABLE)('two instances sharing one
     expect((await call(b.app, 'GET', '/api/v1/dashboard')).statusCode).toBe(200);
     expect(await cacheLookups(b.app, 'dashboard', 'hit')).toBe(hitsBefore + 1);
   });
+
+  it('counts a patient registered through A on the dashboard read through B, despite a 10-minute TTL', async () => {
+    const total = async (app: MediSysApp): Promise<number> => {
+      const response = await call(app, 'GET', '/api/v1/dashboard');
+      expect(response.statusCode).toBe(200);
+      return response.json().patients.total;
+    };
+    const before = await total(b.app);
+    expect(await total(a)).toBe(before);
+    await register('Dashboard Counted');
+    expect(await total(b.app)).toBe(before + 1);
+    // A refused write (400) changes nothing and leaves the cached figures in place.
+    const hits = await cacheLookups(b.app, 'dashboard', 'hit');
+    expect((await call(a, 'POST', '/api/v1/patients', { payload: { name: '' } })).statusCode).toBe(400);
+    expect(await total(b.app)).toBe(before + 1);
+    expect(await cacheLookups(b.app, 'dashboard', 'hit')).toBe(hits + 1);
+  });
 });

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/scratch-cluster.js';
 import { ROOT, startMediSys, type RunningMediSys } from '../support/processes.js';
@@ -32,6 +33,7 @@ describe('security scripts', () => {
   let workDir: string;
   let hardened: RunningMediSys;
   let bare: RunningMediSys;
+  let tls: RunningMediSys;
 
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), 'medisys-security-scripts-'));
@@ -40,7 +42,25 @@ describe('security scripts', () => {
       // The audit signs in as this admin with a password only; MFA has its own tests.
       MEDISYS_SECURITY_MFA_REQUIRED_ROLES: '',
     };
-    [hardened, bare] = await Promise.all([
+    // A certificate for 127.0.0.1 signed by nobody: the only TLS findings left are about its trust.
+    await promisify(execFile)('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '90',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(workDir, 'key.pem'),
+      '-out',
+      path.join(workDir, 'cert.pem'),
+    ]);
+    [hardened, bare, tls] = await Promise.all([
       startMediSys({
         cwd: path.join(workDir),
         env: { ...env, MEDISYS_DATA_DIR: 'data-a', MEDISYS_LOGGING_DIR: 'logs-a' },
@@ -56,10 +76,21 @@ describe('security scripts', () => {
         },
         timeoutMs: 200_000,
       }),
+      startMediSys({
+        cwd: path.join(workDir),
+        env: {
+          ...env,
+          MEDISYS_DATA_DIR: 'data-c',
+          MEDISYS_LOGGING_DIR: 'logs-c',
+          MEDISYS_SERVER_SSL_CERTIFICATE: path.join(workDir, 'cert.pem'),
+          MEDISYS_SERVER_SSL_KEY: path.join(workDir, 'key.pem'),
+        },
+        timeoutMs: 200_000,
+      }),
     ]);
   }, 240_000);
   afterAll(async () => {
-    await Promise.all([hardened?.stop('SIGKILL'), bare?.stop('SIGKILL')]);
+    await Promise.all([hardened?.stop('SIGKILL'), bare?.stop('SIGKILL'), tls?.stop('SIGKILL')]);
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -154,4 +185,40 @@ describe('security scripts', () => {
       1,
     );
   }, 300_000);
+
+  it('security-scan.sh runs testssl against MediSys served over HTTPS: TLS 1.2+ only, a finding fails', async () => {
+    expect(tls.apiUrl).toMatch(/^https:/);
+    const reports = path.join(workDir, 'scan-tls');
+    const scan = (accept: string) =>
+      script('security-scan.sh', {
+        MEDISYS_URL: tls.apiUrl,
+        MEDISYS_MANAGEMENT_URL: tls.managementUrl,
+        MEDISYS_SCAN_REPORT_DIR: reports,
+        npm_config_registry: `http://127.0.0.1:9/`,
+        // Protocols and the certificate only: the full run takes minutes.
+        MEDISYS_SCAN_TESTSSL_ARGS: '-p -S',
+        MEDISYS_SCAN_TLS_ACCEPT: accept,
+      });
+    const strict = await scan('');
+    expect(strict.stdout).toMatch(/PASS {2}HSTS is set/);
+    expect(strict.stdout).toMatch(/FAIL {2}testssl reports HIGH\/CRITICAL findings/);
+    expect(strict.stdout).toMatch(/cert_chain_of_trust \(CRITICAL\)/);
+    expect(strict.status).toBe(1);
+
+    // A private CA's certificate, accepted as the manual's operators would for an internal service.
+    const accepted = await scan('cert_chain_of_trust,cert_revocation');
+    expect(accepted.stdout).toMatch(/PASS {2}testssl found nothing HIGH or CRITICAL/);
+    expect(accepted.stdout).not.toContain('FAIL');
+    expect(accepted.status).toBe(0);
+    const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    const findings = JSON.parse(readFileSync(path.join(reports, `ssl_check_${stamp}.json`), 'utf8')) as {
+      id: string;
+      finding: string;
+    }[];
+    const protocol = (id: string) => findings.find((finding) => finding.id === id)?.finding;
+    expect(protocol('SSLv3')).toMatch(/not offered/);
+    expect(protocol('TLS1')).toMatch(/not offered/);
+    expect(protocol('TLS1_1')).toMatch(/not offered/);
+    expect(protocol('TLS1_2')).toMatch(/^offered/);
+  }, 200_000);
 });

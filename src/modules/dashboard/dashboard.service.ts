@@ -1,4 +1,4 @@
-import { cacheKeys, jsonCodec, type CachedReads } from '../../cache/index.js';
+import { cacheKeys, cacheNamespaces, jsonCodec, type CachedReads } from '../../cache/index.js';
 import type { Database } from '../../db/index.js';
 import type { Role } from '../../shared/request-context.js';
 import { roleAllows } from '../users/index.js';
@@ -37,6 +37,11 @@ export class DashboardService {
 
   async forRole(role: Role): Promise<Dashboard> {
     return this.cache.getOrLoad(cacheKeys.dashboard(role), DASHBOARD_CODEC, () => this.load(role));
+  }
+
+  /** Drops every role's cached figures (CachedReads logs and counts a store failure; it never throws). */
+  async invalidate(): Promise<void> {
+    await this.cache.invalidate([cacheNamespaces.dashboard]);
   }
 
   private async load(role: Role): Promise<Dashboard> {

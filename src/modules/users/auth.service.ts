@@ -9,6 +9,7 @@ import type { Actor, RequestContext, Role } from '../../shared/request-context.j
 import type { FailedAttempts } from './failed-attempts.js';
 import { MFA_INVALID, MfaService } from './mfa.service.js';
 import { hashPassword, passwordNeedsRehash, passwordProblems, verifyPassword } from './passwords.js';
+import { clearSoftLockout, isSoftLock } from './soft-lockout.js';
 import {
   deleteSession,
   endSession,
@@ -113,13 +114,22 @@ export class AuthService {
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
     const userFields = { ...fields, userId: user.id, role: user.role };
-    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+    // Lock times are set by the database clock, so they are compared with real time.
+    const now = new Date();
+    const locked = user.lockedUntil !== null && user.lockedUntil.getTime() > now.getTime();
+    // A lock set by failed sign-ins yields to the password AND a second factor in one request, so that
+    // someone guessing passwords cannot keep a user with MFA out (docs/decisions/throttling-and-lockout.md).
+    // Whatever is wrong in such an attempt, the answer stays 423: it tells nothing about the password.
+    const liftingSoftLock =
+      locked && user.mfaEnabled && isSoftLock(user.lockedUntil, now) && (totp ?? '').trim() !== '';
+    if (locked && !liftingSoftLock) {
       this.metrics.logins.inc({ outcome: 'locked' });
       this.loggers.security('AUTHENTICATION_FAILED', { ...userFields, reason: 'account locked' });
-      throw this.lockedError(user.lockedUntil);
+      throw this.lockedError(user.lockedUntil!, user.mfaEnabled);
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
       await this.failures.count(user.id, userFields, 'wrong password');
+      if (liftingSoftLock) throw this.lockedError(user.lockedUntil!, true);
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
     if (!user.active) {
@@ -139,8 +149,15 @@ export class AuthService {
       const check = await this.mfa.check(actor, totp, context);
       if (!check.ok) {
         await this.failures.count(user.id, userFields, `invalid MFA code (${check.reason})`);
+        if (liftingSoftLock) throw this.lockedError(user.lockedUntil!, true);
         throw new UnauthorizedError(MfaService.refusal(check), MFA_INVALID);
       }
+    }
+    if (liftingSoftLock && (await clearSoftLockout(this.db, user.id))) {
+      this.loggers.security('ACCOUNT_UNLOCKED', {
+        ...userFields,
+        reason: 'signed in with password and MFA code',
+      });
     }
     if (!(await recordSuccessfulLogin(this.db, user.id))) {
       const current = await findUserById(this.db, user.id);
@@ -265,13 +282,14 @@ export class AuthService {
     });
   }
 
-  private lockedError(lockedUntil: Date): LockedError {
+  private lockedError(lockedUntil: Date, mfaEnabled = false): LockedError {
     // Lock times are set by the database clock (users.repository), so they are compared with real time.
     const seconds = Math.ceil((lockedUntil.getTime() - Date.now()) / 1000);
     const finite = Number.isFinite(seconds) && seconds < 365 * 86_400;
+    const withCode = mfaEnabled ? ' You can also sign in now with your password and authenticator code.' : '';
     return new LockedError(
       finite
-        ? `This account is locked after repeated failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute(s), or ask an administrator to unlock it.`
+        ? `This account is locked after repeated failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute(s), or ask an administrator to unlock it.${withCode}`
         : 'This account is locked by an administrator. Ask an administrator to unlock it.',
       finite ? Math.max(1, seconds) : undefined,
     );

@@ -186,6 +186,39 @@ describe.each(DATABASE_KINDS)('multi-factor sign-in on %s', (kind) => {
     expect(lines.join('\n')).not.toContain(first);
   });
 
+  it('lets a user with MFA lift a lock set by failed sign-ins with password and code; never an admin lock', async () => {
+    const wrong = { username: 'mfa.doctor', password: 'somebody guessing' };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await t.app.api.inject({ method: 'POST', url: '/api/v1/auth/login', payload: wrong });
+    }
+    const locked = await login('mfa.doctor');
+    expect(locked.statusCode).toBe(423);
+    expect(locked.json().detail).toMatch(/password and authenticator code/);
+    // While locked, a wrong password or a wrong code with the attempt keeps the same 423: no oracle.
+    nextStep();
+    const wrongPassword = await t.app.api.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { ...wrong, totp: code('mfa.doctor') },
+    });
+    expect(wrongPassword.statusCode).toBe(423);
+    expect((await login('mfa.doctor', '000000')).statusCode).toBe(423);
+    nextStep();
+    const lifted = await login('mfa.doctor', code('mfa.doctor'));
+    expect(lifted.statusCode).toBe(200);
+    expect((await userRow('mfa.doctor')).failed_attempts).toBe(0);
+    const unlocked = (await t.logLines('security')).filter((line) => /\bACCOUNT_UNLOCKED\b/.test(line));
+    expect(unlocked.at(-1)).toMatch(/password and MFA code/);
+
+    const { id } = await userRow('mfa.doctor');
+    await t.app.services.users.lock(id, commandLineContext('test'));
+    nextStep();
+    expect((await login('mfa.doctor', code('mfa.doctor'))).statusCode).toBe(423);
+    await t.app.services.users.unlock(id, commandLineContext('test'));
+    nextStep();
+    expect((await login('mfa.doctor', code('mfa.doctor'))).statusCode).toBe(200);
+  });
+
   it('holds a role that must use MFA at enrolment until it has: everything else answers 403', async () => {
     await createUser('mfa.admin', 'admin');
     const signedIn = await login('mfa.admin');

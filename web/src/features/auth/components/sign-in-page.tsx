@@ -87,6 +87,20 @@ export function SignInPage(): ReactNode {
               <Text size="sm" mt="xs">
                 Wait until the lock ends, or ask an administrator to unlock the account.
               </Text>
+              {!needsCode ? (
+                <Button
+                  variant="light"
+                  color="red"
+                  size="xs"
+                  mt="sm"
+                  onClick={() => {
+                    setNeedsCode(true);
+                    login.reset();
+                  }}
+                >
+                  I have an authenticator app: sign in with a code
+                </Button>
+              ) : null}
             </Alert>
           ) : login.error && outcome !== 'mfa-required' ? (
             <ProblemAlert error={login.error} title="Sign-in failed" />
