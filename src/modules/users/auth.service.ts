@@ -125,11 +125,11 @@ export class AuthService {
     if (locked && !liftingSoftLock) {
       this.metrics.logins.inc({ outcome: 'locked' });
       this.loggers.security('AUTHENTICATION_FAILED', { ...userFields, reason: 'account locked' });
-      throw this.lockedError(user.lockedUntil!, user.mfaEnabled);
+      throw this.lockedError(user.lockedUntil, user.mfaEnabled);
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
       await this.failures.count(user.id, userFields, 'wrong password');
-      if (liftingSoftLock) throw this.lockedError(user.lockedUntil!, true);
+      if (liftingSoftLock) throw this.lockedError(user.lockedUntil, true);
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
     if (!user.active) {
@@ -149,7 +149,7 @@ export class AuthService {
       const check = await this.mfa.check(actor, totp, context);
       if (!check.ok) {
         await this.failures.count(user.id, userFields, `invalid MFA code (${check.reason})`);
-        if (liftingSoftLock) throw this.lockedError(user.lockedUntil!, true);
+        if (liftingSoftLock) throw this.lockedError(user.lockedUntil, true);
         throw new UnauthorizedError(MfaService.refusal(check), MFA_INVALID);
       }
     }
