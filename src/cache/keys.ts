@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
  * in the same cluster slot:
  *
  *   <prefix>{patient:<id>}                    token of one patient's namespace
- *   <prefix>{patient:<id>}:<token>:record     the patient record (GET /api/v1/patients/{id})
+ *   <prefix>{patient:<id>}:<token>:record:2   the patient record (GET /api/v1/patients/{id})
  *   <prefix>{doctors}:<token>:list:<digest>   one page of GET /api/v1/doctors (digest of the query)
  *   <prefix>{departments}:<token>:list:<d>    one page of GET /api/v1/departments
  *   <prefix>{dashboard}:<token>:<role>        GET /api/v1/dashboard for a role (expires, see below)
@@ -79,7 +79,9 @@ export const cacheKeys = {
   patientRecord: (patientId: string): CacheEntryKey => ({
     region: 'patients',
     namespace: cacheNamespaces.patient(patientId),
-    entry: 'record',
+    // Versioned by shape: during a rolling deploy, instances of two releases share the cache and must
+    // not read each other's records. Bump it whenever the cached record's fields change.
+    entry: 'record:2',
   }),
   doctorList: (criteria: Readonly<Record<string, unknown>>): CacheEntryKey => ({
     region: 'doctors',

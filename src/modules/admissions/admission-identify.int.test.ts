@@ -67,6 +67,16 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
       'UNIDENTIFIED_PATIENT_REGISTERED',
       'ADMISSION_CREATED',
     ]);
+    const record = await t.app.api.inject({
+      method: 'GET',
+      url: `/api/v1/patients/${admission.patient.id}`,
+      headers: bearer(staff),
+    });
+    expect(record.json()).toMatchObject({
+      unidentified: true,
+      dateOfBirthEstimated: true,
+      mergedIntoPatientId: null,
+    });
   });
 
   it('identifies the patient: admission and history move to the registered record, the temporary one is archived', async () => {
@@ -115,12 +125,22 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
       url: `/api/v1/patients/${temporaryId}`,
       headers: bearer(staff),
     });
-    expect(temporary.json().archived).toBe(true);
+    expect(temporary.json()).toMatchObject({
+      archived: true,
+      unidentified: true,
+      mergedIntoPatientId: registered.id,
+    });
     const merged = await t.database.db.query<{ merged: string }>(
       'SELECT merged_into_patient_id AS merged FROM patients WHERE id = $1',
       [temporaryId],
     );
     expect(merged.rows[0]!.merged).toBe(registered.id);
+    const target = await t.app.api.inject({
+      method: 'GET',
+      url: `/api/v1/patients/${registered.id}`,
+      headers: bearer(staff),
+    });
+    expect(target.json()).toMatchObject({ unidentified: false, mergedIntoPatientId: null });
     const byPatient = await t.app.api.inject({
       method: 'GET',
       url: `/api/v1/admissions?patientId=${registered.id}`,

@@ -17,6 +17,12 @@ export interface PatientRecord {
   readonly insuranceNumber: string | null;
   readonly nationalId: string | null;
   readonly archived: boolean;
+  /** A temporary record of an emergency admission, for a patient not yet identified. */
+  readonly unidentified: boolean;
+  /** The date of birth is an estimate (an unidentified patient's apparent age). */
+  readonly dateOfBirthEstimated: boolean;
+  /** Set on a record archived by a merge or an identification: where its data went. */
+  readonly mergedIntoPatientId: string | null;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -60,7 +66,8 @@ const COLUMNS = `id, mrn, name, date_of_birth AS "dateOfBirth", sex, phone, emai
   emergency_contact_name AS "emergencyContactName", emergency_contact_phone AS "emergencyContactPhone",
   insurance_provider AS "insuranceProvider", insurance_number_encrypted AS "insuranceNumberEncrypted",
   insurance_number_plaintext AS "insuranceNumberPlaintext", national_id_encrypted AS "nationalIdEncrypted",
-  archived, version, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  archived, unidentified, date_of_birth_estimated AS "dateOfBirthEstimated",
+  merged_into_patient_id AS "mergedIntoPatientId", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const SUMMARY_COLUMNS = `id, mrn, name, date_of_birth AS "dateOfBirth", sex, phone, archived`;
 

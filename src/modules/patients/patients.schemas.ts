@@ -72,6 +72,13 @@ export const PatientSchema = Type.Object({
   insuranceNumber: Nullable(Type.String()),
   nationalId: Nullable(Type.String()),
   archived: Type.Boolean(),
+  unidentified: Type.Boolean({
+    description: 'A temporary record opened by an emergency admission for a patient not yet identified',
+  }),
+  dateOfBirthEstimated: Type.Boolean({ description: 'The date of birth is an estimate' }),
+  mergedIntoPatientId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+    description: 'Set on a record archived by a merge or an identification: the record its data moved to',
+  }),
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

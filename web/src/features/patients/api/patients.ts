@@ -41,6 +41,11 @@ export interface Patient extends PatientDemographics {
   readonly id: string;
   readonly mrn: string;
   readonly archived: boolean;
+  /** A temporary record of an emergency admission, for a patient not yet identified. */
+  readonly unidentified: boolean;
+  readonly dateOfBirthEstimated: boolean;
+  /** Where the record's data went when a merge or an identification archived it. */
+  readonly mergedIntoPatientId: string | null;
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -134,11 +134,26 @@ export function PatientPage(): ReactNode {
                 Archived
               </Badge>
             ) : null}
+            {patient.unidentified ? (
+              <Badge color="orange" variant="light">
+                Not yet identified
+              </Badge>
+            ) : null}
           </Group>
           <Text c="dimmed" size="sm">
-            MRN <strong>{patient.mrn}</strong> · born {formatDate(patient.dateOfBirth)} (
-            {ageInYears(patient.dateOfBirth, localToday()) ?? '?'} years) · {humanise(patient.sex)}
+            MRN <strong>{patient.mrn}</strong> · born {patient.dateOfBirthEstimated ? 'about ' : ''}
+            {formatDate(patient.dateOfBirth)} ({ageInYears(patient.dateOfBirth, localToday()) ?? '?'} years) ·{' '}
+            {humanise(patient.sex)}
           </Text>
+          {patient.mergedIntoPatientId ? (
+            <Text size="sm">
+              This record was merged into{' '}
+              <Anchor component={Link} to={`/patients/${patient.mergedIntoPatientId}`}>
+                the patient&apos;s current record
+              </Anchor>
+              ; new entries go there.
+            </Text>
+          ) : null}
         </Stack>
       </Group>
       <Tabs
