@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { openDatabase } from '../../src/db/index.js';
 import { createLoggers } from '../../src/observability/logger.js';
 import { buildApp, type MediSysApp } from '../../src/server/app.js';
+import { ensureBenchKeyFile } from './key-file.js';
 
 export interface InProcessMediSys {
   readonly app: MediSysApp;
@@ -26,6 +27,7 @@ export async function openInProcess(databaseUrl: string): Promise<InProcessMediS
       'management.port': '0',
       'logging.console': 'false',
       'logging.level': 'warn',
+      'security.encryption.key-file': ensureBenchKeyFile(),
     },
   });
   const loggers = createLoggers(config.logging);

@@ -11,6 +11,7 @@ import {
 } from './dataset.js';
 import { log } from './progress.js';
 import { run } from './processes.js';
+import { ensureBenchKeyFile } from './key-file.js';
 
 export function datasetFor(patients: number, quick: boolean): DatasetSize {
   return quick
@@ -50,7 +51,10 @@ export async function prepareDatabase(databaseUrl: string, reload: boolean): Pro
   } finally {
     await admin.end();
   }
-  await run(process.execPath, ['bin/medisys.js', 'migrate'], { MEDISYS_DATASOURCE_URL: databaseUrl });
+  await run(process.execPath, ['bin/medisys.js', 'migrate'], {
+    MEDISYS_DATASOURCE_URL: databaseUrl,
+    MEDISYS_SECURITY_ENCRYPTION_KEY_FILE: ensureBenchKeyFile(),
+  });
 }
 
 /**

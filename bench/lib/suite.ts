@@ -10,6 +10,7 @@ import {
 } from './baselines.js';
 import { userName, userPassword } from './dataset.js';
 import { openInProcess } from './in-process.js';
+import { ensureBenchKeyFile } from './key-file.js';
 import { SEARCH_TERMS } from './names.js';
 import type { BenchOptions } from './options.js';
 import { log } from './progress.js';
@@ -79,6 +80,7 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
       MEDISYS_DATA_DIR: path.join(workDir, `data-${instanceCount}`),
       MEDISYS_LOGGING_DIR: path.join(workDir, `logs-${instanceCount}`),
       MEDISYS_DATASOURCE_POOL_MAXIMUM_POOL_SIZE: String(POOL_SIZE),
+      MEDISYS_SECURITY_ENCRYPTION_KEY_FILE: ensureBenchKeyFile(),
       NODE_OPTIONS,
       // The benchmark measures capacity; the per-user API limit would answer 429 long before it.
       MEDISYS_SECURITY_THROTTLE_ENABLED: 'false',
