@@ -126,7 +126,8 @@ export async function findCoveragesOfPatient(
   patientId: string,
 ): Promise<CoverageRecord[]> {
   const result = await db.query<Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM insurance_coverages WHERE patient_id = $1 ORDER BY valid_from DESC, created_at DESC`,
+    `SELECT ${COLUMNS} FROM insurance_coverages WHERE patient_id = $1 AND superseded_by IS NULL
+      ORDER BY valid_from DESC, created_at DESC`,
     [patientId],
   );
   return result.rows.map((row) => toCoverage(row, cipher));
@@ -142,7 +143,8 @@ export async function findCoveragesValidOn(
 ): Promise<CoverageRecord[]> {
   const result = await db.query<Record<string, unknown>>(
     `SELECT ${COLUMNS} FROM insurance_coverages
-      WHERE patient_id = $1 AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to >= $2::date)
+      WHERE patient_id = $1 AND superseded_by IS NULL
+        AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to >= $2::date)
         AND ($3::text IS NULL OR lower(provider) = lower($3))
       ORDER BY coverage_basis_points DESC, valid_from DESC`,
     [patientId, date, provider],

@@ -18,6 +18,8 @@ export interface MergeSnapshot {
   readonly profilePhotoDocumentIds: readonly string[];
   /** The merged patient's care-team memberships ended as duplicates of the survivor's, reopened by an undo. */
   readonly endedCareTeamMembershipIds: readonly string[];
+  /** The merged patient's coverages superseded by the survivor's same policy (absent before 0019). */
+  readonly supersededCoverageIds?: readonly string[];
 }
 
 export interface MovedCount {

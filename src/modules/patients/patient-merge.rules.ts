@@ -157,3 +157,45 @@ export async function reopenCareTeamMemberships(
     [mergedId, JSON.stringify(membershipIds)],
   );
 }
+
+/**
+ * idx_insurance_coverages_policy allows one coverage per provider and policy number per patient. When
+ * both records hold the same policy, the merged record's coverage is marked superseded by the
+ * survivor's (then moved like every other row, its claims still pointing at it) and left out of the
+ * survivor's coverage list and eligibility. Returns the superseded coverages, which an undo revives.
+ */
+export async function supersedeTwinCoverages(
+  db: Queryable,
+  survivorId: string,
+  mergedId: string,
+  userId: string,
+): Promise<string[]> {
+  if (!(await tableExists(db, 'public.insurance_coverages'))) return [];
+  const result = await db.query<{ id: string }>(
+    `UPDATE insurance_coverages twin
+        SET superseded_by = kept.id, version = twin.version + 1, updated_at = now(), updated_by = $3
+       FROM insurance_coverages kept
+      WHERE twin.patient_id = $2 AND twin.superseded_by IS NULL
+        AND kept.patient_id = $1 AND kept.superseded_by IS NULL
+        AND lower(kept.provider) = lower(twin.provider) AND kept.policy_number_hash = twin.policy_number_hash
+      RETURNING twin.id`,
+    [survivorId, mergedId, userId],
+  );
+  return result.rows.map((row) => row.id).sort();
+}
+
+/** After an undo has moved them back: the coverages the merge superseded are in force again. */
+export async function reviveTwinCoverages(
+  db: Queryable,
+  mergedId: string,
+  coverageIds: readonly string[],
+  userId: string,
+): Promise<void> {
+  if (coverageIds.length === 0) return;
+  await db.query(
+    `UPDATE insurance_coverages SET superseded_by = NULL, version = version + 1, updated_at = now(),
+            updated_by = $3
+      WHERE id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid) AND patient_id = $1`,
+    [mergedId, JSON.stringify(coverageIds), userId],
+  );
+}

@@ -24,6 +24,8 @@ import {
   refuseTwoOpenAdmissions,
   reopenCareTeamMemberships,
   restoreProfilePhoto,
+  reviveTwinCoverages,
+  supersedeTwinCoverages,
   yieldProfilePhoto,
 } from './patient-merge.rules.js';
 import type { MergePatientsInput, PatientMergeListInput } from './patient-merge.schemas.js';
@@ -124,6 +126,7 @@ export class PatientMergeService {
           mergedId,
           userId,
         );
+        const supersededCoverageIds = await supersedeTwinCoverages(tx, survivorId, mergedId, userId);
         const links: MovedLink[] = [];
         for (const link of await findPatientLinks(tx)) {
           links.push(await moveLinkedRows(tx, link, mergedId, survivorId, userId));
@@ -133,7 +136,14 @@ export class PatientMergeService {
           survivorId,
           mergedId,
           reason,
-          snapshot: { format: 1, patient, links, profilePhotoDocumentIds, endedCareTeamMembershipIds },
+          snapshot: {
+            format: 1,
+            patient,
+            links,
+            profilePhotoDocumentIds,
+            endedCareTeamMembershipIds,
+            supersededCoverageIds,
+          },
           userId,
         });
         const record = (await findPatientMerge(tx, id))!;
@@ -193,6 +203,7 @@ export class PatientMergeService {
       );
       await restoreProfilePhoto(tx, merge.mergedId, merge.snapshot.profilePhotoDocumentIds);
       await reopenCareTeamMemberships(tx, merge.mergedId, merge.snapshot.endedCareTeamMembershipIds);
+      await reviveTwinCoverages(tx, merge.mergedId, merge.snapshot.supersededCoverageIds ?? [], userId);
       await markPatientMergeUndone(tx, id, userId);
       const record = (await findPatientMerge(tx, id))!;
       await this.recordBoth(tx, context, 'PATIENT_MERGE_UNDONE', record, movedCounts(record));
