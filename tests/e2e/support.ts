@@ -57,6 +57,13 @@ export async function signIn(
 /** The page passes axe (no serious or critical violation) and is saved as a screenshot. */
 export async function checkPage(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
+  // A menu that was just used is still fading out (half-transparent, its items inert): axe would judge
+  // that passing state. Wait for it to go, as a user would.
+  await page
+    .locator('[role="menu"]')
+    .first()
+    .waitFor({ state: 'detached', timeout: 3000 })
+    .catch(() => undefined);
   const violations = await seriousAccessibilityViolations(page);
   expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
   await screenshot(page, name);

@@ -1,17 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { http, startMediSys, type RunningMediSys } from '../support/processes.js';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  newUserContext,
-  screenshot,
-  type PageProblems,
-} from './browser.js';
-import { apiCall, Authenticator, checkPage, field, minimalPdf, navigationLinks, signIn } from './support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { http } from '../support/processes.js';
+import { chromiumAvailable, screenshot } from './browser.js';
+import { useBrowserSuite } from './harness.js';
+import { Authenticator, checkPage, field, minimalPdf, navigationLinks, signIn } from './support.js';
 
 const ADMIN_PASSWORD = 'ward rounds at dawn 2024';
 const PASSWORDS = {
@@ -34,75 +26,37 @@ const IDLE_TIMEOUT_SECONDS = 30;
  * the Content-Security-Policy.
  */
 describe.skipIf(!chromiumAvailable())('the web application in a browser', () => {
-  let workDir: string;
-  let server: RunningMediSys;
-  let browser: Browser;
-  let baseUrl: string;
-  let adminToken = '';
+  const suite = useBrowserSuite({
+    adminPassword: ADMIN_PASSWORD,
+    env: {
+      MEDISYS_SECURITY_SESSION_IDLE_TIMEOUT: `${IDLE_TIMEOUT_SECONDS}s`,
+      // The product's default, which tests/support/processes.ts turns off for other process tests.
+      MEDISYS_SECURITY_MFA_REQUIRED_ROLES: 'admin',
+      MEDISYS_SECURITY_THROTTLE_LOGIN_PER_ADDRESS: '500',
+      MEDISYS_SECURITY_THROTTLE_LOGIN_PER_ACCOUNT: '50',
+    },
+  });
   let admin: Authenticator;
   let patientId = '';
-  let keepAlive: NodeJS.Timeout | undefined;
-  const pages: { name: string; page: Page; problems: PageProblems }[] = [];
-
-  async function userPage(name: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const { page, problems } = await newUserContext(browser, baseUrl, viewport);
-    pages.push({ name, page, problems });
-    return page;
-  }
-
-  // What each open page showed when a test failed, for whoever reads the CI output.
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail') return;
-    for (const { name, page } of pages) {
-      if (!page.isClosed()) await screenshot(page, `failed-${name}`).catch(() => undefined);
-    }
-  });
-
-  beforeAll(async () => {
-    workDir = mkdtempSync(path.join(tmpdir(), 'medisys-e2e-'));
-    [server, browser] = await Promise.all([
-      startMediSys({
-        cwd: workDir,
-        timeoutMs: 90_000,
-        env: {
-          MEDISYS_SECURITY_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-          MEDISYS_SECURITY_SESSION_IDLE_TIMEOUT: `${IDLE_TIMEOUT_SECONDS}s`,
-          // The product's default, which tests/support/processes.ts turns off for other process tests.
-          MEDISYS_SECURITY_MFA_REQUIRED_ROLES: 'admin',
-          MEDISYS_SECURITY_THROTTLE_LOGIN_PER_ADDRESS: '500',
-          MEDISYS_SECURITY_THROTTLE_LOGIN_PER_ACCOUNT: '50',
-        },
-      }),
-      launchBrowser(),
-    ]);
-    baseUrl = server.apiUrl;
-  });
-
-  afterAll(async () => {
-    clearInterval(keepAlive);
-    await browser?.close();
-    await server?.stop('SIGTERM');
-    rmSync(workDir, { recursive: true, force: true });
-  });
 
   it('serves the app shell with long-cached hashed assets and a strict policy', async () => {
-    const index = await fetch(`${baseUrl}/patients/anything`);
+    const index = await fetch(`${suite.baseUrl}/patients/anything`);
     expect(index.status).toBe(200);
     expect(index.headers.get('cache-control')).toBe('no-store');
     expect(index.headers.get('content-security-policy')).toMatch(/script-src 'self';.*style-src 'self';/);
     const html = await index.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     const entry = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
-    const asset = await fetch(`${baseUrl}${entry}`);
+    const asset = await fetch(`${suite.baseUrl}${entry}`);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    expect((await http(`${baseUrl}/api/v1/no-such-thing`)).status).toBe(404);
+    expect((await http(`${suite.baseUrl}/api/v1/no-such-thing`)).status).toBe(404);
   });
 
   it(
     'holds the administrator to MFA enrolment with a QR code, then shows the dashboard',
     { timeout: 90_000 },
     async () => {
-      const page = await userPage('admin-first');
+      const page = await suite.userPage('admin-first');
       await page.goto('/');
       await page.waitForURL('**/sign-in');
       await checkPage(page, 'sign-in');
@@ -120,6 +74,13 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
       expect(await navigationLinks(page)).toEqual([
         'Dashboard',
         'Patients',
+        'Appointments',
+        'Emergency',
+        'Doctors',
+        'Departments',
+        'Invoices',
+        'Insurance claims',
+        'Reports',
         'Users and roles',
         'Audit log',
         'Break-the-glass review',
@@ -128,23 +89,16 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
       await checkPage(page, 'dashboard-admin');
       await page.context().close();
 
-      const login = await http(`${baseUrl}/api/v1/auth/login`, {
-        body: { username: 'admin', password: ADMIN_PASSWORD, totp: await admin.code() },
-      });
-      expect(login.status).toBe(200);
-      adminToken = login.body.token;
+      await suite.signInAdmin(await admin.code());
       // What the page reads to build the navigation and time the automatic sign-out.
-      const me = await apiCall(baseUrl, adminToken, 'GET', '/api/v1/auth/me');
+      const me = await suite.api('GET', '/api/v1/auth/me');
       expect(me.body).toMatchObject({
         sessionIdleTimeoutSeconds: IDLE_TIMEOUT_SECONDS,
         mfaEnrolmentRequired: false,
       });
       expect(me.body.permissions).toContain('users:manage');
       // The API session used to set things up would end after the short idle timeout: keep it in use.
-      keepAlive = setInterval(
-        () => void http(`${baseUrl}/api/v1/auth/me`, { token: adminToken }).catch(() => undefined),
-        10_000,
-      );
+      suite.keepAdminSessionAlive();
       for (const [username, role] of [
         ['reception', 'staff'],
         ['drhouse', 'doctor'],
@@ -152,12 +106,7 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
         ['clerk', 'staff'],
         ['leaver', 'staff'],
       ] as const) {
-        const created = await apiCall(baseUrl, adminToken, 'POST', '/api/v1/users', {
-          username,
-          password: PASSWORDS[username],
-          role,
-        });
-        expect(created.status).toBe(201);
+        await suite.createUser(username, PASSWORDS[username], role);
       }
     },
   );
@@ -166,7 +115,7 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
   let idleWarningShown: Promise<boolean>;
 
   it('starts a session that will be left idle', async () => {
-    idlePage = await userPage('idle-clerk');
+    idlePage = await suite.userPage('idle-clerk');
     await signIn(idlePage, 'clerk', PASSWORDS.clerk);
     await idlePage.getByRole('heading', { name: 'Dashboard' }).waitFor();
     // Nothing touches this page again; the last test checks what became of it.
@@ -183,10 +132,18 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
     'lets the front desk register a patient (with per-field errors and a duplicate warning), find them and upload a document',
     { timeout: 150_000 },
     async () => {
-      const page = await userPage('reception');
+      const page = await suite.userPage('reception');
       await signIn(page, 'reception', PASSWORDS.reception);
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-      expect(await navigationLinks(page)).toEqual(['Dashboard', 'Patients']);
+      expect(await navigationLinks(page)).toEqual([
+        'Dashboard',
+        'Patients',
+        'Appointments',
+        'Emergency',
+        'Doctors',
+        'Departments',
+        'Invoices',
+      ]);
       await checkPage(page, 'dashboard-staff');
 
       await page.getByRole('link', { name: 'Patients' }).click();
@@ -227,10 +184,8 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
       await page.getByRole('button', { name: 'Edit details' }).click();
       await field(page, 'Phone').fill('+44 20 7946 0999');
       // Meanwhile someone else saves the record.
-      const current = await apiCall(baseUrl, adminToken, 'GET', `/api/v1/patients/${patientId}`);
-      const other = await apiCall(
-        baseUrl,
-        adminToken,
+      const current = await suite.api('GET', `/api/v1/patients/${patientId}`);
+      const other = await suite.api(
         'PATCH',
         `/api/v1/patients/${patientId}`,
         { address: '12 St James Square, London' },
@@ -286,7 +241,15 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
       await page.setViewportSize({ width: 768, height: 1000 });
       await page.goto(`/patients/${patientId}`);
       await page.getByRole('heading', { name: 'Ada Lovelace-Byron' }).waitFor();
-      expect(await navigationLinks(page)).toEqual(['Dashboard', 'Patients']);
+      expect(await navigationLinks(page)).toEqual([
+        'Dashboard',
+        'Patients',
+        'Appointments',
+        'Emergency',
+        'Doctors',
+        'Departments',
+        'Invoices',
+      ]);
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
       await page.keyboard.press('Tab');
       await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe(
@@ -300,10 +263,18 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
     'lets a doctor break the glass, record a diagnosis and amend it, keeping every version',
     { timeout: 90_000 },
     async () => {
-      const page = await userPage('doctor');
+      const page = await suite.userPage('doctor');
       await signIn(page, 'drhouse', PASSWORDS.drhouse);
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-      expect(await navigationLinks(page)).toEqual(['Dashboard', 'Patients']);
+      expect(await navigationLinks(page)).toEqual([
+        'Dashboard',
+        'Patients',
+        'Appointments',
+        'Emergency',
+        'Doctors',
+        'Departments',
+        'Reports',
+      ]);
       await page.goto(`/patients/${patientId}/history`);
       await page.getByText('This patient is not in your care').waitFor();
       await checkPage(page, 'patient-break-the-glass');
@@ -340,14 +311,9 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
   );
 
   it('lets finance replace a temporary password before anything else', { timeout: 60_000 }, async () => {
-    const reset = await apiCall(
-      baseUrl,
-      adminToken,
-      'POST',
-      `/api/v1/users/${await userId('fiona')}/reset-password`,
-    );
+    const reset = await suite.api('POST', `/api/v1/users/${await userId('fiona')}/reset-password`);
     expect(reset.status).toBe(200);
-    const page = await userPage('finance');
+    const page = await suite.userPage('finance');
     await signIn(page, 'fiona', reset.body.temporaryPassword);
     await page.waitForURL('**/change-password');
     await checkPage(page, 'change-password');
@@ -356,7 +322,15 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
     await field(page, 'New password again').fill(PASSWORDS.fiona);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    expect(await navigationLinks(page)).toEqual(['Dashboard', 'Patients']);
+    expect(await navigationLinks(page)).toEqual([
+      'Dashboard',
+      'Patients',
+      'Doctors',
+      'Departments',
+      'Invoices',
+      'Insurance claims',
+      'Reports',
+    ]);
     await page.getByText('Revenue this month').waitFor();
     await checkPage(page, 'dashboard-finance');
   });
@@ -365,7 +339,7 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
     'lets the administrator sign in with a code, lock a user, read the audit log and review the broken glass',
     { timeout: 120_000 },
     async () => {
-      const page = await userPage('admin');
+      const page = await suite.userPage('admin');
       await signIn(page, 'admin', ADMIN_PASSWORD, admin);
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 
@@ -379,7 +353,7 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
       await page.getByRole('columnheader', { name: 'Days inactive' }).waitFor();
       await checkPage(page, 'admin-access-review');
 
-      const locked = await userPage('locked-out');
+      const locked = await suite.userPage('locked-out');
       await signIn(locked, 'leaver', PASSWORDS.leaver);
       await locked.getByText('Account locked').waitFor();
       await checkPage(locked, 'sign-in-locked');
@@ -412,14 +386,11 @@ describe.skipIf(!chromiumAvailable())('the web application in a browser', () => 
   });
 
   it('broke no Content-Security-Policy rule and threw no script error on any page', () => {
-    for (const { name, problems } of pages) {
-      expect(problems.cspViolations, name).toEqual([]);
-      expect(problems.scriptErrors, name).toEqual([]);
-    }
+    suite.expectNoPageProblems();
   });
 
   async function userId(username: string): Promise<string> {
-    const list = await apiCall(baseUrl, adminToken, 'GET', `/api/v1/users?q=${username}`);
+    const list = await suite.api('GET', `/api/v1/users?q=${username}`);
     return list.body.items.find((user: { username: string }) => user.username === username).id;
   }
 });

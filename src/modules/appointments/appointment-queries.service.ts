@@ -103,6 +103,7 @@ export class AppointmentQueriesService {
     }
     const criteria = {
       doctorId: query.doctorId,
+      departmentId: query.departmentId,
       patientId: query.patientId,
       from,
       to,
@@ -125,6 +126,7 @@ export class AppointmentQueriesService {
             resultCount: items.length,
             patientIds: [...new Set(items.map((item) => item.patientId))],
             doctorId: query.doctorId,
+            departmentId: query.departmentId,
           },
         });
         return { items, total, limit: criteria.limit, offset: criteria.offset };

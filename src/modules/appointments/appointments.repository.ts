@@ -174,6 +174,7 @@ export async function findAppointmentChanges(
 
 export interface AppointmentCriteria {
   readonly doctorId: string | undefined;
+  readonly departmentId: string | undefined;
   readonly patientId: string | undefined;
   readonly from: Date | undefined;
   readonly to: Date | undefined;
@@ -182,7 +183,7 @@ export interface AppointmentCriteria {
   readonly offset: number;
 }
 
-/** Appointments overlapping [from, to), by doctor, patient and status, earliest first. */
+/** Appointments overlapping [from, to), by doctor, department, patient and status, earliest first. */
 export async function searchAppointments(
   db: Queryable,
   criteria: AppointmentCriteria,
@@ -194,6 +195,9 @@ export async function searchAppointments(
     conditions.push(condition(`$${params.length}`));
   };
   if (criteria.doctorId !== undefined) add((p) => `a.doctor_id = ${p}`, criteria.doctorId);
+  if (criteria.departmentId !== undefined) {
+    add((p) => `a.doctor_id IN (SELECT id FROM doctors WHERE department_id = ${p})`, criteria.departmentId);
+  }
   if (criteria.patientId !== undefined) add((p) => `a.patient_id = ${p}`, criteria.patientId);
   if (criteria.from !== undefined) add((p) => `a.ends_at > ${p}`, criteria.from);
   if (criteria.to !== undefined) add((p) => `a.starts_at < ${p}`, criteria.to);

@@ -78,6 +78,9 @@ export const AppointmentSchema = Type.Object({
 export const AppointmentListQuery = Type.Object(
   {
     doctorId: Type.Optional(Type.String({ format: 'uuid' })),
+    departmentId: Type.Optional(
+      Type.String({ format: 'uuid', description: "The department's doctors (the calendar of a department)" }),
+    ),
     patientId: Type.Optional(Type.String({ format: 'uuid' })),
     date: Type.Optional(
       Type.String({ format: 'date', description: 'One day in hospital.timezone (instead of from/to)' }),

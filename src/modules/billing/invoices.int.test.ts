@@ -249,7 +249,7 @@ describe.each(DATABASE_KINDS)('invoices on %s', (kind) => {
     expect(otherPatient.statusCode).toBe(400);
   });
 
-  it('lists invoices by patient and status, audited with the patient', async () => {
+  it('lists invoices by patient and status with whose they are, audited with the patient', async () => {
     const other = (await registerPatient(t, staff)).id;
     const issued = await issuedInvoice(t, finance, other);
     await createDraft(t, finance, other);
@@ -257,6 +257,12 @@ describe.each(DATABASE_KINDS)('invoices on %s', (kind) => {
     expect(listed.statusCode).toBe(200);
     expect(listed.json().items.map((invoice: { id: string }) => invoice.id)).toEqual([issued.id]);
     expect(listed.json().total).toBe(1);
+    const patient = await api(t, finance, 'GET', `/api/v1/patients/${other}`);
+    expect(listed.json().items[0]).toMatchObject({
+      patientId: other,
+      patientName: patient.json().name,
+      patientMrn: patient.json().mrn,
+    });
     expect(await auditActions(t, other)).toContain('INVOICES_LISTED');
   });
 });

@@ -29,6 +29,12 @@ export interface InvoiceSummaryRecord {
   readonly version: number;
 }
 
+/** A row of the invoice list: the summary and whose invoice it is, as finance reads the list. */
+export interface InvoiceListRecord extends InvoiceSummaryRecord {
+  readonly patientName: string;
+  readonly patientMrn: string;
+}
+
 export interface InvoiceHeaderRecord extends InvoiceSummaryRecord {
   readonly appointmentId: string | null;
   readonly admissionId: string | null;
@@ -271,7 +277,7 @@ export interface InvoiceSearchCriteria {
 export async function searchInvoices(
   db: Queryable,
   criteria: InvoiceSearchCriteria,
-): Promise<{ items: InvoiceSummaryRecord[]; total: number }> {
+): Promise<{ items: InvoiceListRecord[]; total: number }> {
   const params = [
     criteria.patientId ?? null,
     criteria.status ?? null,
@@ -281,7 +287,8 @@ export async function searchInvoices(
   const where = `($1::uuid IS NULL OR i.patient_id = $1) AND ($2::text IS NULL OR i.status = $2)
      AND ($3::date IS NULL OR i.issue_date >= $3) AND ($4::date IS NULL OR i.issue_date <= $4)`;
   const items = await db.query<Record<string, unknown>>(
-    `SELECT ${SUMMARY_COLUMNS} FROM invoices i WHERE ${where}
+    `SELECT ${SUMMARY_COLUMNS}, p.name AS patient_name, p.mrn AS patient_mrn
+       FROM invoices i JOIN patients p ON p.id = i.patient_id WHERE ${where}
       ORDER BY i.created_at DESC, i.id LIMIT $5 OFFSET $6`,
     [...params, criteria.limit, criteria.offset],
   );
@@ -289,5 +296,12 @@ export async function searchInvoices(
     `SELECT count(*)::int AS total FROM invoices i WHERE ${where}`,
     params,
   );
-  return { items: items.rows.map(toSummary), total: count.rows[0]!.total };
+  return {
+    items: items.rows.map((row) => ({
+      ...toSummary(row),
+      patientName: row['patient_name'] as string,
+      patientMrn: row['patient_mrn'] as string,
+    })),
+    total: count.rows[0]!.total,
+  };
 }

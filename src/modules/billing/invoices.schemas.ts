@@ -143,8 +143,14 @@ export const InvoiceListQuery = Type.Object(
 );
 export type InvoiceListCriteria = Static<typeof InvoiceListQuery>;
 
+export const InvoiceListItemSchema = Type.Object({
+  ...summaryFields,
+  patientName: Type.String(),
+  patientMrn: Type.String(),
+});
+
 export const InvoiceList = Type.Object({
-  items: Type.Array(InvoiceSummarySchema),
+  items: Type.Array(InvoiceListItemSchema),
   total: Type.Integer(),
   limit: Type.Integer(),
   offset: Type.Integer(),

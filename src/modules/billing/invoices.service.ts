@@ -21,13 +21,13 @@ import {
   updateDraftInvoice,
   type InvoiceHeaderRecord,
   type InvoiceRecord,
-  type InvoiceSummaryRecord,
+  type InvoiceListRecord,
 } from './invoices.repository.js';
 import { localToday, patientExists } from './lookups.repository.js';
 import type { CreateInvoiceInput, InvoiceListCriteria, UpdateInvoiceInput } from './invoices.schemas.js';
 
 export interface InvoicePage {
-  readonly items: InvoiceSummaryRecord[];
+  readonly items: InvoiceListRecord[];
   readonly total: number;
   readonly limit: number;
   readonly offset: number;

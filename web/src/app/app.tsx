@@ -22,7 +22,7 @@ export function App(): ReactNode {
       withGlobalClasses={false}
     >
       <QueryClientProvider client={queryClient}>
-        <Notifications position="bottom-right" />
+        <Notifications position="bottom-right" limit={3} autoClose={5000} />
         <RouterProvider router={router} />
       </QueryClientProvider>
     </MantineProvider>

@@ -1,8 +1,15 @@
 import {
+  IconAmbulance,
+  IconBuildingHospital,
+  IconCalendarEvent,
+  IconFileInvoice,
   IconFirstAidKit,
   IconGauge,
   IconListSearch,
+  IconReportAnalytics,
+  IconShieldCheck,
   IconShieldLock,
+  IconStethoscope,
   IconUsers,
   IconUserShield,
   type Icon,
@@ -31,6 +38,33 @@ export const NAVIGATION: readonly NavSection[] = [
     items: [
       { label: 'Dashboard', to: '/', icon: IconGauge, permission: 'dashboard:read' },
       { label: 'Patients', to: '/patients', icon: IconFirstAidKit, permission: 'patients:read' },
+      {
+        label: 'Appointments',
+        to: '/appointments',
+        icon: IconCalendarEvent,
+        permission: 'appointments:read',
+      },
+      { label: 'Emergency', to: '/emergency', icon: IconAmbulance, permission: 'admissions:read' },
+    ],
+  },
+  {
+    title: 'Hospital',
+    items: [
+      { label: 'Doctors', to: '/doctors', icon: IconStethoscope, permission: 'doctors:read' },
+      {
+        label: 'Departments',
+        to: '/departments',
+        icon: IconBuildingHospital,
+        permission: 'departments:read',
+      },
+    ],
+  },
+  {
+    title: 'Finance',
+    items: [
+      { label: 'Invoices', to: '/finance/invoices', icon: IconFileInvoice, permission: 'billing:read' },
+      { label: 'Insurance claims', to: '/finance/claims', icon: IconShieldCheck, permission: 'claims:read' },
+      { label: 'Reports', to: '/reports', icon: IconReportAnalytics, permission: 'reports:read' },
     ],
   },
   {

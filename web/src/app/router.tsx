@@ -79,6 +79,84 @@ export const routes: RouteObject[] = [
                 },
               ]),
               {
+                path: 'appointments',
+                children: [
+                  guarded('appointments:read', [
+                    {
+                      index: true,
+                      lazy: async () => ({
+                        Component: (await import('@/features/appointments/components/appointments-page'))
+                          .AppointmentsPage,
+                      }),
+                    },
+                  ]),
+                ],
+              },
+              {
+                path: 'emergency',
+                children: [
+                  guarded('admissions:read', [
+                    {
+                      index: true,
+                      lazy: async () => ({
+                        Component: (await import('@/features/emergency/components/emergency-board-page'))
+                          .EmergencyBoardPage,
+                      }),
+                    },
+                  ]),
+                  guarded('admissions:write', [
+                    {
+                      path: 'admit',
+                      lazy: async () => ({
+                        Component: (await import('@/features/emergency/components/quick-admission-page'))
+                          .QuickAdmissionPage,
+                      }),
+                    },
+                  ]),
+                ],
+              },
+              {
+                path: 'doctors',
+                children: [
+                  guarded('doctors:read', [
+                    {
+                      index: true,
+                      lazy: async () => ({
+                        Component: (await import('@/features/staff/components/doctor-list-page'))
+                          .DoctorListPage,
+                      }),
+                    },
+                    {
+                      path: ':doctorId',
+                      lazy: async () => ({
+                        Component: (await import('@/features/staff/components/doctor-page')).DoctorPage,
+                      }),
+                    },
+                  ]),
+                ],
+              },
+              {
+                path: 'departments',
+                children: [
+                  guarded('departments:read', [
+                    {
+                      index: true,
+                      lazy: async () => ({
+                        Component: (await import('@/features/staff/components/department-list-page'))
+                          .DepartmentListPage,
+                      }),
+                    },
+                    {
+                      path: ':departmentId',
+                      lazy: async () => ({
+                        Component: (await import('@/features/staff/components/department-page'))
+                          .DepartmentPage,
+                      }),
+                    },
+                  ]),
+                ],
+              },
+              {
                 path: 'patients',
                 children: [
                   guarded('patients:read', [
@@ -107,6 +185,50 @@ export const routes: RouteObject[] = [
                   ]),
                 ],
               },
+              {
+                path: 'finance',
+                children: [
+                  guarded('billing:read', [
+                    {
+                      path: 'invoices',
+                      lazy: async () => ({
+                        Component: (await import('@/features/finance/components/invoices-page')).InvoicesPage,
+                      }),
+                    },
+                    {
+                      path: 'invoices/:invoiceId',
+                      lazy: async () => ({
+                        Component: (await import('@/features/finance/components/invoice-page')).InvoicePage,
+                      }),
+                    },
+                  ]),
+                  guarded('billing:write', [
+                    {
+                      path: 'invoices/new',
+                      lazy: async () => ({
+                        Component: (await import('@/features/finance/components/new-invoice-page'))
+                          .NewInvoicePage,
+                      }),
+                    },
+                  ]),
+                  guarded('claims:read', [
+                    {
+                      path: 'claims',
+                      lazy: async () => ({
+                        Component: (await import('@/features/finance/components/claims-page')).ClaimsPage,
+                      }),
+                    },
+                  ]),
+                ],
+              },
+              guarded('reports:read', [
+                {
+                  path: 'reports',
+                  lazy: async () => ({
+                    Component: (await import('@/features/reports/components/reports-page')).ReportsPage,
+                  }),
+                },
+              ]),
               {
                 path: 'admin',
                 children: [

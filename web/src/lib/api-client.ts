@@ -166,6 +166,63 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   return { data: body as T, status: response.status, etag: response.headers.get('etag') };
 }
 
+/** A file the API generated (a PDF, a CSV), with the name the server gave it. */
+export interface DownloadedFile {
+  readonly blob: Blob;
+  readonly fileName: string;
+}
+
+/** The file name of a Content-Disposition header (`attachment; filename="x.pdf"`), or `fallback`. */
+export function fileNameFromDisposition(header: string | null, fallback: string): string {
+  const name = /filename="([^"]+)"/.exec(header ?? '')?.[1] ?? /filename=([^;\s]+)/.exec(header ?? '')?.[1];
+  const safe = name?.replace(/[\\/]/g, '_').trim();
+  return safe ? safe : fallback;
+}
+
+/**
+ * Downloads a file with the session cookie (never a token in the URL), answering a step-up for
+ * exports the server guards with a fresh second factor; rejects with ApiError like apiRequest.
+ */
+export async function apiDownload(
+  path: string,
+  query?: RequestOptions['query'],
+  options: { readonly afterStepUp?: boolean; readonly fallbackName?: string } = {},
+): Promise<DownloadedFile> {
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, query), {
+      credentials: 'same-origin',
+      headers: { accept: 'application/pdf, text/csv, application/problem+json, */*' },
+    });
+  } catch {
+    throw new ApiError({
+      title: 'Network error',
+      status: 0,
+      detail: 'MediSys cannot be reached. Check the network connection and try again.',
+    });
+  }
+  state.lastContactMs = Date.now();
+  if (!response.ok) {
+    const problem = toProblem(await readBody(response), response.status, response.statusText);
+    if (
+      problem.status === 403 &&
+      problem.code === 'MFA_STEP_UP_REQUIRED' &&
+      state.stepUp &&
+      !options.afterStepUp
+    ) {
+      if (await state.stepUp(problem)) return apiDownload(path, query, { ...options, afterStepUp: true });
+    }
+    throw failed(path, response.status, problem);
+  }
+  return {
+    blob: await response.blob(),
+    fileName: fileNameFromDisposition(
+      response.headers.get('content-disposition'),
+      options.fallbackName ?? 'download',
+    ),
+  };
+}
+
 /** Shorthands for the usual calls; each resolves with the response body. */
 export const api = {
   async get<T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal): Promise<T> {

@@ -12,6 +12,7 @@ import { patientKeys } from './patients';
 /** The patient's appointments, admissions and invoices, as the patient page lists them. */
 export interface PatientAppointment {
   readonly id: string;
+  readonly doctorId: string;
   readonly doctorName: string;
   readonly start: string;
   readonly end: string;

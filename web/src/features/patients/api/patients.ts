@@ -7,7 +7,14 @@ import {
   type UseMutationResult,
   type UseQueryResult,
 } from '@tanstack/react-query';
-import { api, apiRequest, type ApiError } from '@/lib/api-client';
+import { api, type ApiError } from '@/lib/api-client';
+import {
+  patchVersioned,
+  useVersionedUpdate,
+  versionedQuery,
+  type Versioned,
+  type VersionedUpdate,
+} from '@/lib/versioned-record';
 
 export type Sex = 'female' | 'male' | 'other' | 'unknown';
 
@@ -98,23 +105,12 @@ export function usePatientSearch(params: PatientSearchParams): UseQueryResult<Pa
 }
 
 /** A patient record and the ETag to send back with an edit. */
-export interface VersionedPatient {
-  readonly patient: Patient;
-  readonly etag: string;
-}
+export type VersionedPatient = Versioned<'patient', Patient>;
 
-export async function getPatient(patientId: string, signal?: AbortSignal): Promise<VersionedPatient> {
-  const response = await apiRequest<Patient>(`/api/v1/patients/${encodeURIComponent(patientId)}`, {
-    ...(signal ? { signal } : {}),
-  });
-  return { patient: response.data, etag: response.etag ?? `"${response.data.version}"` };
-}
+const patientPath = (patientId: string): string => `/api/v1/patients/${encodeURIComponent(patientId)}`;
 
 export function patientQueryOptions(patientId: string) {
-  return queryOptions({
-    queryKey: patientKeys.record(patientId),
-    queryFn: ({ signal }) => getPatient(patientId, signal),
-  });
+  return versionedQuery<'patient', Patient>('patient', patientKeys.record(patientId), patientPath(patientId));
 }
 
 export function usePatient(patientId: string): UseQueryResult<VersionedPatient> {
@@ -150,30 +146,15 @@ export function useRegisterPatient(
   });
 }
 
-export interface UpdatePatientInput {
-  readonly etag: string;
-  readonly changes: Partial<PatientDemographics>;
-}
+export type UpdatePatientInput = VersionedUpdate<Partial<PatientDemographics>>;
 
 /** PATCH /api/v1/patients/{id} with If-Match: 412 when someone saved in between. */
-export async function updatePatient(patientId: string, input: UpdatePatientInput): Promise<VersionedPatient> {
-  const response = await apiRequest<Patient>(`/api/v1/patients/${encodeURIComponent(patientId)}`, {
-    method: 'PATCH',
-    body: input.changes,
-    ifMatch: input.etag,
-  });
-  return { patient: response.data, etag: response.etag ?? `"${response.data.version}"` };
-}
-
 export function useUpdatePatient(
   patientId: string,
 ): UseMutationResult<VersionedPatient, ApiError, UpdatePatientInput> {
-  const queryClient = useQueryClient();
-  return useMutation<VersionedPatient, ApiError, UpdatePatientInput>({
-    mutationFn: (input) => updatePatient(patientId, input),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(patientKeys.record(patientId), saved);
-      void queryClient.invalidateQueries({ queryKey: ['patients', 'search'] });
-    },
+  return useVersionedUpdate({
+    patch: (update) => patchVersioned<'patient', Patient>('patient', patientPath(patientId), update),
+    recordKey: patientKeys.record(patientId),
+    listKey: ['patients', 'search'],
   });
 }

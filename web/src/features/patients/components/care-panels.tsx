@@ -1,10 +1,12 @@
-import { Badge, Paper, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageLoader } from '@/components/ui/page-loader';
 import { ProblemAlert } from '@/components/ui/problem-alert';
 import type { ApiError } from '@/lib/api-client';
-import { formatCents, formatDate, formatDateTime, formatTime, humanise } from '@/lib/format';
+import { formatCents, formatDate, formatDateTime, formatTime, humanise, localToday } from '@/lib/format';
+import { useCan } from '@/lib/session';
 import { usePatientAdmissions, usePatientAppointments, usePatientInvoices } from '../api/care';
 import { BreakGlassPanel, isNotInCare } from './break-glass-panel';
 
@@ -69,6 +71,17 @@ function ListFrame({
   );
 }
 
+/** The appointment in its doctor's day of the calendar (Appointments), with its details open. */
+function calendarLink(appointment: { id: string; doctorId: string; start: string }): string {
+  const search = new URLSearchParams({
+    doctor: appointment.doctorId,
+    view: 'day',
+    date: localToday(new Date(appointment.start)),
+    appointment: appointment.id,
+  });
+  return `/appointments?${search.toString()}`;
+}
+
 export function AppointmentsPanel({ patientId }: { patientId: string }): ReactNode {
   const appointments = usePatientAppointments(patientId);
   return (
@@ -89,7 +102,9 @@ export function AppointmentsPanel({ patientId }: { patientId: string }): ReactNo
       {appointments.data?.items.map((appointment) => (
         <Table.Tr key={appointment.id}>
           <Table.Td>
-            {formatDateTime(appointment.start)}–{formatTime(appointment.end)}
+            <Anchor component={Link} to={calendarLink(appointment)}>
+              {formatDateTime(appointment.start)}–{formatTime(appointment.end)}
+            </Anchor>
           </Table.Td>
           <Table.Td>{appointment.doctorName}</Table.Td>
           <Table.Td>{appointment.reason ?? '—'}</Table.Td>
@@ -146,33 +161,47 @@ export function AdmissionsPanel({ patientId }: { patientId: string }): ReactNode
 
 export function InvoicesPanel({ patientId }: { patientId: string }): ReactNode {
   const invoices = usePatientInvoices(patientId);
+  const canBill = useCan('billing:write');
   return (
-    <ListFrame
-      patientId={patientId}
-      query={invoices}
-      empty="No invoices."
-      minWidth={640}
-      head={
-        <Table.Tr>
-          <Table.Th>Number</Table.Th>
-          <Table.Th>Issued</Table.Th>
-          <Table.Th ta="right">Total</Table.Th>
-          <Table.Th ta="right">Outstanding</Table.Th>
-          <Table.Th>Status</Table.Th>
-        </Table.Tr>
-      }
-    >
-      {invoices.data?.items.map((invoice) => (
-        <Table.Tr key={invoice.id}>
-          <Table.Td>{invoice.number ?? 'Draft'}</Table.Td>
-          <Table.Td>{formatDate(invoice.issueDate)}</Table.Td>
-          <Table.Td ta="right">{formatCents(invoice.totalCents)}</Table.Td>
-          <Table.Td ta="right">{formatCents(invoice.outstandingCents)}</Table.Td>
-          <Table.Td>
-            <StatusBadge status={invoice.status} />
-          </Table.Td>
-        </Table.Tr>
-      ))}
-    </ListFrame>
+    <>
+      {canBill ? (
+        <Group justify="flex-end" mb="sm">
+          <Button component={Link} to={`/finance/invoices/new?patientId=${patientId}`}>
+            New invoice
+          </Button>
+        </Group>
+      ) : null}
+      <ListFrame
+        patientId={patientId}
+        query={invoices}
+        empty="No invoices."
+        minWidth={640}
+        head={
+          <Table.Tr>
+            <Table.Th>Number</Table.Th>
+            <Table.Th>Issued</Table.Th>
+            <Table.Th ta="right">Total</Table.Th>
+            <Table.Th ta="right">Outstanding</Table.Th>
+            <Table.Th>Status</Table.Th>
+          </Table.Tr>
+        }
+      >
+        {invoices.data?.items.map((invoice) => (
+          <Table.Tr key={invoice.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/finance/invoices/${invoice.id}`}>
+                {invoice.number ?? 'Draft'}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>{formatDate(invoice.issueDate)}</Table.Td>
+            <Table.Td ta="right">{formatCents(invoice.totalCents)}</Table.Td>
+            <Table.Td ta="right">{formatCents(invoice.outstandingCents)}</Table.Td>
+            <Table.Td>
+              <StatusBadge status={invoice.status} />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </ListFrame>
+    </>
   );
 }
