@@ -84,6 +84,12 @@ export async function loadDataset(
       await atPatients(size.patients);
       return;
     }
+    if (existing !== undefined) {
+      // A finished load of another size: extending it would mix two generators' numbering.
+      throw new Error(
+        `the bench database holds a load of another size (${existing.patients.toLocaleString('en-US')} patients, ${existing.doctors.toLocaleString('en-US')} doctors): run again with --reload to load ${size.patients.toLocaleString('en-US')} patients afresh`,
+      );
+    }
     const started = Date.now();
     await loadUsers(client, size.users);
     await loadDoctors(client, size.doctors);

@@ -30,7 +30,7 @@ const MIN_PHONE_DIGITS = 6;
 /**
  * The active patients with a name similar to patient `a`'s (`%`, at MIN_NAME_SIMILARITY) and the same
  * birth date or phone digits. The birth-date arm is one probe of idx_patients_active_birth_date_name, a
- * GiST index over (date_of_birth, name trigrams) that checks both at once against stored trigrams; the
+ * GiST index over (date_of_birth, lower(name) trigrams; migration 0020 says why lower) that checks both at once against stored trigrams; the
  * phone arm probes idx_patients_phone_digits_equal, where the few sharing a number are compared.
  * Measured on PostgreSQL 15 with 1,000,000 patients (docs/decisions/patient-merges.md): about 0.15 ms
  * per patient probed, against about 1 ms when the birth-date cohort is fetched by the b-tree and
@@ -38,7 +38,7 @@ const MIN_PHONE_DIGITS = 6;
  */
 const SIMILAR_WITH_SAME_BIRTH_DATE_OR_PHONE = `
   SELECT b.id, b.name, b.date_of_birth, b.phone_digits FROM patients b
-   WHERE b.date_of_birth = a.date_of_birth AND b.name % a.name AND NOT b.archived AND b.id <> a.id
+   WHERE b.date_of_birth = a.date_of_birth AND lower(b.name) % lower(a.name) AND NOT b.archived AND b.id <> a.id
   UNION
   SELECT b.id, b.name, b.date_of_birth, b.phone_digits FROM patients b
    WHERE length(a.phone_digits) >= ${MIN_PHONE_DIGITS} AND b.phone_digits <> ''

@@ -53,6 +53,41 @@ describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
     expect(byPhone.json().items.map((p: { id: string }) => p.id)).toEqual([patient.id]);
   });
 
+  it('takes at most 1,000 matches, sorted, and says when there are more; fewer are listed in full order', async () => {
+    await t.database.db.query(
+      `INSERT INTO patients (name, date_of_birth)
+       SELECT 'Countable Person ' || lpad(g::text, 4, '0'), date '1980-01-01' FROM generate_series(1002, 1, -1) g`,
+    );
+    const search = async (query: string) => {
+      const response = await t.app.api.inject({
+        method: 'GET',
+        url: `/api/v1/patients?${query}`,
+        headers: auth(),
+      });
+      expect(response.statusCode).toBe(200);
+      return response.json();
+    };
+    const many = await search('q=countable&limit=100&sort=name&order=desc');
+    expect(many).toMatchObject({ total: 1000, totalIsLowerBound: true });
+    const names = many.items.map((item: { name: string }) => item.name);
+    expect(names).toHaveLength(100);
+    expect(names).toEqual([...names].sort().reverse());
+    expect(names.every((name: string) => name.startsWith('Countable Person '))).toBe(true);
+    expect((await search('q=countable&limit=50&offset=1000')).items).toEqual([]);
+
+    const few = await search('q=countable%20person%20099&limit=3');
+    expect(few).toMatchObject({ total: 10, totalIsLowerBound: false });
+    expect(few.items.map((item: { name: string }) => item.name)).toEqual([
+      'Countable Person 0990',
+      'Countable Person 0991',
+      'Countable Person 0992',
+    ]);
+    expect(await search('q=countable%20person%20099&limit=3&offset=20')).toMatchObject({
+      items: [],
+      total: 10,
+    });
+  });
+
   it('warns of a likely duplicate with a similar name and the same date of birth', async () => {
     const first = (await register({ name: 'Maria Gonzalez', dateOfBirth: '1975-09-30' })).json();
     const second = await register({ name: 'Maria Gonzales', dateOfBirth: '1975-09-30' });

@@ -131,7 +131,7 @@ export const PatientSearchQuery = Type.Object(
 
 export const PatientList = Type.Object({
   items: Type.Array(PatientSummary),
-  total: Type.Integer({ description: 'Matches, counted up to 10,000' }),
+  total: Type.Integer({ description: 'Matches, counted up to 1,000' }),
   totalIsLowerBound: Type.Boolean({ description: 'True when there are more matches than counted' }),
   limit: Type.Integer(),
   offset: Type.Integer(),

@@ -91,7 +91,7 @@ export function PatientListPage(): ReactNode {
       <ProblemAlert error={search.error} onRetry={() => void search.refetch()} />
       <Text size="sm" c="dimmed" mb="xs" role="status" aria-live="polite">
         {search.data
-          ? `${search.data.total.toLocaleString('en-GB')}${search.data.totalIsLowerBound ? '+' : ''} patient${search.data.total === 1 ? '' : 's'}${state.q ? ` matching “${state.q}”` : ''}`
+          ? `${search.data.total.toLocaleString('en-GB')}${search.data.totalIsLowerBound ? '+' : ''} patient${search.data.total === 1 ? '' : 's'}${state.q ? ` matching “${state.q}”` : ''}${search.data.totalIsLowerBound && state.q ? `: ${search.data.total.toLocaleString('en-GB')} of them are listed, add to the search to narrow it` : ''}`
           : search.isPending
             ? 'Searching…'
             : ''}
