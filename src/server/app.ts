@@ -216,6 +216,13 @@ export function createServices(
   const careTeam = new CareTeamService(db, audit, patientAccess);
   const clinicalAccess = new ClinicalAccess(patientAccess);
   const history = new HistoryService(db, audit, clinicalAccess, config.hospital.timezone);
+  const documents = new DocumentsService(
+    db,
+    audit,
+    new DocumentStorage(config.uploadsDir),
+    config.uploadsMaxFileBytes,
+    patientAccess,
+  );
   const readDb = dependencies.replica ?? db;
   const payments = new PaymentsService(db, audit, config.hospital.timezone);
   const clock = dependencies.clock ?? systemClock;
@@ -260,16 +267,11 @@ export function createServices(
       {
         historyEntries: (tx, from, to, context) => history.movePatientRecords(tx, from, to, context),
         careTeamMembers: (tx, from, to, context) => careTeam.movePatientRecords(tx, from, to, context),
+        documents: (tx, from, to, context) => documents.movePatientRecords(tx, from, to, context),
       },
       (patientIds) => cache.invalidate(patientIds.map(cacheNamespaces.patient)),
     ),
-    documents: new DocumentsService(
-      db,
-      audit,
-      new DocumentStorage(config.uploadsDir),
-      config.uploadsMaxFileBytes,
-      patientAccess,
-    ),
+    documents,
     patientAccess,
     careTeam,
     emergencyAccess: new EmergencyAccessService(

@@ -3,6 +3,7 @@ import { putInCare } from '../../../tests/support/care-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import { auditActions, bearer, registerPatient } from '../../../tests/support/clinical-factories.js';
+import { multipartBody, PNG_1X1 } from '../../../tests/support/uploads.js';
 
 describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) => {
   let t: TestApp;
@@ -91,6 +92,17 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
       payload: { type: 'clinical_note', text: 'GCS 8 on arrival' },
     });
     expect(note.statusCode).toBe(201);
+    // A photo taken on arrival, to help identify him: it stays his once he is known.
+    const { payload, contentType } = multipartBody([
+      { name: 'file', filename: 'arrival.png', contentType: 'image/png', data: PNG_1X1 },
+    ]);
+    const photo = await t.app.api.inject({
+      method: 'PUT',
+      url: `/api/v1/patients/${temporaryId}/photo`,
+      headers: { ...bearer(staff), 'content-type': contentType },
+      payload,
+    });
+    expect(photo.statusCode, photo.body).toBe(201);
     const registered = await registerPatient(t, staff, {
       name: 'Walter Wanderer',
       dateOfBirth: '1964-03-03',
@@ -148,8 +160,25 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
     });
     expect(byPatient.json().items.map((item: { id: string }) => item.id)).toEqual([admission.id]);
 
+    const documents = await t.app.api.inject({
+      method: 'GET',
+      url: `/api/v1/patients/${registered.id}/documents`,
+      headers: bearer(staff),
+    });
+    expect(documents.json().items.map((item: { id: string }) => item.id)).toEqual([photo.json().id]);
+    const current = await t.app.api.inject({
+      method: 'GET',
+      url: `/api/v1/patients/${registered.id}/photo`,
+      headers: bearer(staff),
+    });
+    expect(current.statusCode).toBe(200);
+
     expect(await auditActions(t, registered.id)).toEqual(
-      expect.arrayContaining(['HISTORY_ENTRIES_REASSIGNED', 'ADMISSION_PATIENT_IDENTIFIED']),
+      expect.arrayContaining([
+        'HISTORY_ENTRIES_REASSIGNED',
+        'DOCUMENTS_REASSIGNED',
+        'ADMISSION_PATIENT_IDENTIFIED',
+      ]),
     );
     expect(await auditActions(t, temporaryId)).toContain('PATIENT_MERGED');
     const writeToMerged = await t.app.api.inject({

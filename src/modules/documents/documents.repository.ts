@@ -166,3 +166,27 @@ export async function setDocumentArchived(
   );
   return result.rows[0];
 }
+
+/**
+ * Moves every document of `fromPatientId` (an unidentified emergency record) to `toPatientId`. A photo
+ * of the temporary record stays the current photo only when the registered patient has none; otherwise
+ * it moves as an ordinary document (idx_documents_profile_photo: one current photo per patient). The
+ * files stay where they are: the rows keep their storage paths.
+ */
+export async function reassignDocuments(
+  db: Queryable,
+  fromPatientId: string,
+  toPatientId: string,
+): Promise<string[]> {
+  await db.query(
+    `UPDATE documents SET profile_photo = false
+      WHERE patient_id = $1 AND profile_photo
+        AND EXISTS (SELECT 1 FROM documents WHERE patient_id = $2 AND profile_photo)`,
+    [fromPatientId, toPatientId],
+  );
+  const moved = await db.query<{ id: string }>(
+    'UPDATE documents SET patient_id = $2 WHERE patient_id = $1 RETURNING id',
+    [fromPatientId, toPatientId],
+  );
+  return moved.rows.map((row) => row.id).sort();
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import type { Database, Queryable } from '../../db/index.js';
+import type { Database, Queryable, Transaction } from '../../db/index.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { Actor, RequestContext } from '../../shared/request-context.js';
@@ -17,6 +17,7 @@ import {
   insertDocument,
   listDocuments,
   lockPatient,
+  reassignDocuments,
   setDocumentArchived,
   type DocumentRecord,
   type StoredDocument,
@@ -68,6 +69,26 @@ export class DocumentsService {
     readonly maxFileBytes: number,
     private readonly access: PatientAccessService,
   ) {}
+
+  /** When an unknown emergency patient is identified: their documents go to the registered patient. */
+  async movePatientRecords(
+    tx: Transaction,
+    fromPatientId: string,
+    toPatientId: string,
+    context: RequestContext,
+  ): Promise<number> {
+    const moved = await reassignDocuments(tx, fromPatientId, toPatientId);
+    if (moved.length > 0) {
+      await this.audit.record(tx, context, {
+        action: 'DOCUMENTS_REASSIGNED',
+        entityType: 'patient',
+        entityId: toPatientId,
+        patientId: toPatientId,
+        details: { fromPatientId, documentIds: moved },
+      });
+    }
+    return moved.length;
+  }
 
   /**
    * The one gate for reading a patient's documents (and photo): the role's permission, then the
