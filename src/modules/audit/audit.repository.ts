@@ -36,24 +36,40 @@ const COLUMNS = `id, occurred_at AS "occurredAt", action, outcome, actor_user_id
   entity_id AS "entityId", patient_id AS "patientId", client_address AS "clientAddress",
   request_id AS "requestId", details`;
 
+const INSERT_COLUMNS = `action, outcome, actor_user_id, actor_username, actor_role, entity_type, entity_id,
+  patient_id, client_address, request_id, details`;
+const COLUMNS_PER_ROW = 11;
+
+function valuesOf(event: AuditEventRow): unknown[] {
+  return [
+    event.action,
+    event.outcome,
+    event.actorUserId,
+    event.actorUsername,
+    event.actorRole,
+    event.entityType,
+    event.entityId,
+    event.patientId,
+    event.clientAddress,
+    event.requestId,
+    JSON.stringify(event.details),
+  ];
+}
+
 export async function insertAuditEvent(db: Queryable, event: AuditEventRow): Promise<void> {
+  await insertAuditEvents(db, [event]);
+}
+
+/** Several rows in one statement (and so in one commit), in the order given. */
+export async function insertAuditEvents(db: Queryable, events: readonly AuditEventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map(
+    (_event, row) =>
+      `(${Array.from({ length: COLUMNS_PER_ROW }, (_unused, column) => `$${row * COLUMNS_PER_ROW + column + 1}`).join(', ')})`,
+  );
   await db.query(
-    `INSERT INTO audit_events (action, outcome, actor_user_id, actor_username, actor_role, entity_type, entity_id,
-       patient_id, client_address, request_id, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
-      event.action,
-      event.outcome,
-      event.actorUserId,
-      event.actorUsername,
-      event.actorRole,
-      event.entityType,
-      event.entityId,
-      event.patientId,
-      event.clientAddress,
-      event.requestId,
-      JSON.stringify(event.details),
-    ],
+    `INSERT INTO audit_events (${INSERT_COLUMNS}) VALUES ${rows.join(', ')}`,
+    events.flatMap(valuesOf),
   );
 }
 

@@ -1,11 +1,13 @@
-import type { Database, Queryable, Transaction } from '../../db/index.js';
+import type { Database, Transaction } from '../../db/index.js';
 import type { Loggers } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { RequestContext } from '../../shared/request-context.js';
+import { AuditBatchWriter } from './audit-batch-writer.js';
 import {
   findAuditEvents,
   insertAuditEvent,
   type AuditEventFilter,
+  type AuditEventRow,
   type StoredAuditEvent,
 } from './audit.repository.js';
 
@@ -24,41 +26,32 @@ export interface AuditEvent {
  * change commits or rolls back with the change), and an audit.log line once it has committed.
  */
 export class AuditTrail {
+  private readonly alone: AuditBatchWriter;
+
   constructor(
     private readonly db: Database,
     private readonly loggers: Loggers,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.alone = new AuditBatchWriter(db);
+  }
 
   async record(tx: Transaction, context: RequestContext, event: AuditEvent): Promise<void> {
-    await this.insert(tx, context, event);
+    await insertAuditEvent(tx, rowOf(context, event));
     tx.afterCommit(() => this.writeLine(context, event));
   }
 
-  /** Records an event that is not part of a change, such as a refused request. */
+  /**
+   * Records an event that is not part of a change, such as a read or a refused request; resolves once
+   * the row has committed (in a batch with others arriving at the same time: AuditBatchWriter).
+   */
   async recordAlone(context: RequestContext, event: AuditEvent): Promise<void> {
-    await this.insert(this.db, context, event);
+    await this.alone.write(rowOf(context, event));
     this.writeLine(context, event);
   }
 
   async list(filter: AuditEventFilter): Promise<StoredAuditEvent[]> {
     return findAuditEvents(this.db, filter);
-  }
-
-  private async insert(db: Queryable, context: RequestContext, event: AuditEvent): Promise<void> {
-    await insertAuditEvent(db, {
-      action: event.action,
-      outcome: event.outcome ?? 'success',
-      actorUserId: context.actor?.userId ?? null,
-      actorUsername: context.actor?.username ?? null,
-      actorRole: context.actor?.role ?? null,
-      entityType: event.entityType ?? null,
-      entityId: event.entityId ?? null,
-      patientId: event.patientId ?? null,
-      clientAddress: context.clientAddress,
-      requestId: context.requestId,
-      details: event.details ?? {},
-    });
   }
 
   private writeLine(context: RequestContext, event: AuditEvent): void {
@@ -79,4 +72,20 @@ export class AuditTrail {
       event.action,
     );
   }
+}
+
+function rowOf(context: RequestContext, event: AuditEvent): AuditEventRow {
+  return {
+    action: event.action,
+    outcome: event.outcome ?? 'success',
+    actorUserId: context.actor?.userId ?? null,
+    actorUsername: context.actor?.username ?? null,
+    actorRole: context.actor?.role ?? null,
+    entityType: event.entityType ?? null,
+    entityId: event.entityId ?? null,
+    patientId: event.patientId ?? null,
+    clientAddress: context.clientAddress,
+    requestId: context.requestId,
+    details: event.details ?? {},
+  };
 }
