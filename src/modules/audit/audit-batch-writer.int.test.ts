@@ -27,10 +27,10 @@ describe.each(DATABASE_KINDS)('stand-alone audit rows written in batches on %s',
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     counted = {
-      query: (async (text: string, values?: unknown[]) => {
+      query: async (text: string, values?: unknown[]) => {
         if (text.startsWith('INSERT INTO audit_events')) statements.push(text);
         return database.db.query(text, values);
-      }),
+      },
     };
   });
   afterAll(async () => database?.close());
