@@ -125,7 +125,7 @@ export const CONFIG_KEYS = {
   'cache.key-prefix': {
     type: 'string',
     default: 'medisys:',
-    doc: 'Prefix of every cache key in Redis, so several MediSys installations can share one Redis.',
+    doc: 'Prefix of every key MediSys writes in Redis (cache entries and throttle counters), so several MediSys installations can share one Redis.',
   },
   'cache.ttl.patient': {
     type: 'duration',

@@ -51,7 +51,7 @@ export function openThrottling(config: AppConfig, db: Database, options: OpenThr
   const store =
     options.store ??
     (redis
-      ? new FailoverThrottleStore(new RedisThrottleStore(redis), postgres, {
+      ? new FailoverThrottleStore(new RedisThrottleStore(redis, config.cache.keyPrefix), postgres, {
           onPrimaryFailure: (error) => {
             metrics.throttleStoreFailures.inc({ store: 'redis' });
             warn('throttle: Redis failed; counting in PostgreSQL for now', error);

@@ -1,7 +1,6 @@
 import type { RedisClient } from '../../cache/redis.js';
 import { windowStartOf, type BucketHit, type ThrottleStore } from './throttle-store.js';
 
-const KEY_PREFIX = 'medisys:throttle:';
 /** Keys outlive their window a little, so that a slightly slow clock on another instance still finds them. */
 const GRACE_MS = 5_000;
 
@@ -12,13 +11,21 @@ const GRACE_MS = 5_000;
 export class RedisThrottleStore implements ThrottleStore {
   readonly kind = 'redis';
 
-  constructor(private readonly redis: RedisClient) {}
+  private readonly prefix: string;
+
+  /** `keyPrefix` is the installation's cache.key-prefix: installations sharing a Redis count apart. */
+  constructor(
+    private readonly redis: RedisClient,
+    keyPrefix = 'medisys:',
+  ) {
+    this.prefix = `${keyPrefix}throttle:`;
+  }
 
   async add(hits: readonly BucketHit[], nowMs: number): Promise<number[]> {
     return Promise.all(
       hits.map(async (hit) => {
         const start = windowStartOf(nowMs, hit.windowMs);
-        const key = counterKey(hit.bucket, start);
+        const key = this.counterKey(hit.bucket, start);
         const results = await this.redis
           .multi()
           .incrby(key, hit.amount)
@@ -30,17 +37,17 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 
   async count(bucket: string, windowMs: number, nowMs: number): Promise<number> {
-    const value = await this.redis.get(counterKey(bucket, windowStartOf(nowMs, windowMs)));
+    const value = await this.redis.get(this.counterKey(bucket, windowStartOf(nowMs, windowMs)));
     return Math.max(0, Number(value ?? 0));
   }
 
   async reset(bucket: string, windowMs: number, nowMs: number): Promise<void> {
-    await this.redis.del(counterKey(bucket, windowStartOf(nowMs, windowMs)));
+    await this.redis.del(this.counterKey(bucket, windowStartOf(nowMs, windowMs)));
   }
 
   async addMember(bucket: string, member: string, windowMs: number, nowMs: number): Promise<number> {
     const start = windowStartOf(nowMs, windowMs);
-    const key = `${KEY_PREFIX}{${bucket}}:${start}:members`;
+    const key = `${this.prefix}{${bucket}}:${start}:members`;
     const results = await this.redis
       .multi()
       .sadd(key, member)
@@ -51,21 +58,21 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 
   async mark(bucket: string, ttlMs: number): Promise<void> {
-    await this.redis.set(`${KEY_PREFIX}{${bucket}}:mark`, '1', 'PX', ttlMs);
+    await this.redis.set(`${this.prefix}{${bucket}}:mark`, '1', 'PX', ttlMs);
   }
 
   async isMarked(bucket: string): Promise<boolean> {
-    return (await this.redis.exists(`${KEY_PREFIX}{${bucket}}:mark`)) === 1;
+    return (await this.redis.exists(`${this.prefix}{${bucket}}:mark`)) === 1;
   }
 
   async close(): Promise<void> {
     // The client is shared and closed by its owner.
   }
-}
 
-/** The braces make Redis Cluster hash only the bucket, so all of a bucket's keys share a slot. */
-function counterKey(bucket: string, windowStart: number): string {
-  return `${KEY_PREFIX}{${bucket}}:${windowStart}`;
+  /** The braces make Redis Cluster hash only the bucket, so all of a bucket's keys share a slot. */
+  private counterKey(bucket: string, windowStart: number): string {
+    return `${this.prefix}{${bucket}}:${windowStart}`;
+  }
 }
 
 function resultOf(results: [Error | null, unknown][] | null, index: number): unknown {
