@@ -26,6 +26,10 @@ for command in "${!wanted[@]}"; do
 done
 # initdb/pg_ctl for the tests that run a scratch PostgreSQL cluster.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing+=(postgresql); fi
+# DejaVu Sans, embedded in every PDF MediSys writes so that any patient's name shows (src/shared/pdf/fonts.ts).
+for font in DejaVuSans.ttf DejaVuSans-Bold.ttf; do
+  [ -f "/usr/share/fonts/truetype/dejavu/$font" ] || missing+=(fonts-dejavu-core)
+done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: machine packages present"

@@ -114,6 +114,7 @@ import { defaultWebRoot, registerWebApp } from './web-app.js';
 import { createValidatorCompiler } from './validation.js';
 import { VERSION } from './version.js';
 import { CachedReads, cacheNamespaces, InProcessCache, openCache, type Cache } from '../cache/index.js';
+import { warnIfPdfFontMissing } from '../shared/pdf/fonts.js';
 
 export interface AppDependencies {
   readonly db: Database;
@@ -288,6 +289,7 @@ export function createServices(
 export async function buildApp(config: AppConfig, dependencies: AppDependencies): Promise<MediSysApp> {
   const { db, loggers } = dependencies;
   let shuttingDown = false;
+  warnIfPdfFontMissing(loggers.app);
   if (config.datasource.replicaUrl && db.kind !== 'postgres') {
     throw new ConfigError(
       'datasource.replica-url needs datasource.url: a read replica is a standby of an external PostgreSQL, never of the embedded database.',

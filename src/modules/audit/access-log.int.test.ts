@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userIdOf } from '../../../tests/support/care-factories.js';
 import { bearer, registerPatient, type TestPatient } from '../../../tests/support/clinical-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
+import { NON_LATIN_NAMES, pdfFonts } from '../../../tests/support/pdf-fonts.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 
 async function pdfText(buffer: Buffer): Promise<string> {
@@ -139,6 +140,20 @@ describe.each(DATABASE_KINDS)('the accounting of disclosures on %s', (kind) => {
     expect(text).toContain(REASON);
     expect(text).toContain('Saw the patient in search results');
   });
+
+  it.each(NON_LATIN_NAMES)(
+    'writes the name %s in an embedded DejaVu Sans, as text that reads back',
+    async (name) => {
+      const named = await registerPatient(t, staff, { name });
+      const response = await get(admin, `/api/v1/patients/${named.id}/access-log?format=pdf`);
+      expect(response.statusCode).toBe(200);
+      expect(pdfFonts(response.rawPayload)).toEqual({
+        embedded: ['DejaVuSans', 'DejaVuSans-Bold'],
+        named: ['DejaVuSans', 'DejaVuSans-Bold'],
+      });
+      expect(await pdfText(response.rawPayload)).toContain(`Patient: ${name}`);
+    },
+  );
 
   it('is for administrators only, and 404 for an unknown patient', async () => {
     expect((await get(doctor, `/api/v1/patients/${patient.id}/access-log`)).statusCode).toBe(403);

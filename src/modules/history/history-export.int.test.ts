@@ -9,6 +9,7 @@ import {
   registerPatient,
   type TestPatient,
 } from '../../../tests/support/clinical-factories.js';
+import { NON_LATIN_NAMES, pdfFonts } from '../../../tests/support/pdf-fonts.js';
 
 async function pdfText(buffer: Buffer): Promise<{ text: string; pages: number }> {
   const parser = new PDFParse({ data: buffer });
@@ -99,6 +100,27 @@ describe.each(DATABASE_KINDS)('medical history PDF export on %s', (kind) => {
       (await auditActions(t, patient.id)).filter((action) => action === 'PATIENT_HISTORY_EXPORTED'),
     ).toHaveLength(1);
   });
+
+  it.each(NON_LATIN_NAMES)(
+    'writes the name %s in an embedded DejaVu Sans, as text that reads back',
+    async (name) => {
+      const patient = await patientInCare({ name });
+      await add(patient.id, { type: 'clinical_note', text: `Spoke with ${name} about the discharge` });
+      const response = await t.app.api.inject({
+        method: 'GET',
+        url: `/api/v1/patients/${patient.id}/history.pdf`,
+        headers: bearer(doctor),
+      });
+      expect(response.statusCode).toBe(200);
+      expect(pdfFonts(response.rawPayload)).toEqual({
+        embedded: ['DejaVuSans', 'DejaVuSans-Bold'],
+        named: ['DejaVuSans', 'DejaVuSans-Bold'],
+      });
+      const { text } = await pdfText(response.rawPayload);
+      expect(text).toContain(`Patient: ${name}`);
+      expect(text).toContain(`Spoke with ${name} about the discharge`);
+    },
+  );
 
   it('numbers every page of a long history', async () => {
     const patient = await patientInCare();

@@ -1,4 +1,5 @@
-import PDFDocument from 'pdfkit';
+import { finishPages, localDateTime, newDocument, writeTitleBlock } from '../../shared/pdf/pdf-document.js';
+import { writeEntry } from '../../shared/pdf/pdf-sections.js';
 import type { EntryRecord } from './history.repository.js';
 import type { EntryType, VitalSigns } from './history.schemas.js';
 import type { HistoryExport } from './history.service.js';
@@ -11,25 +12,6 @@ const TYPE_LABELS: Record<EntryType, string> = {
   vital_signs: 'Vital signs',
   clinical_note: 'Clinical note',
 };
-
-const MARGIN = 50;
-const GREY = '#555555';
-
-/** 'YYYY-MM-DD HH:mm' in the hospital's time zone, as staff read times on the ward. */
-export function localDateTime(value: string | Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(value));
-  const part = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((candidate) => candidate.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
-}
 
 export function describeVitals(vitals: VitalSigns): string {
   const readings: string[] = [];
@@ -44,42 +26,19 @@ export function describeVitals(vitals: VitalSigns): string {
   return readings.join(' · ');
 }
 
-function writeEntry(doc: PDFKit.PDFDocument, entry: EntryRecord, timeZone: string): void {
-  if (doc.y > doc.page.height - MARGIN - 90) doc.addPage();
+const ENTRY_STYLE = { fontSize: 10, metaFontSize: 8, keepTogether: 90, spaceAfter: 0.8 } as const;
+
+function writeHistoryEntry(doc: PDFKit.PDFDocument, entry: EntryRecord, timeZone: string): void {
   const heading = [localDateTime(entry.recordedAt, timeZone), TYPE_LABELS[entry.type]];
   if (entry.icd10Code) heading.push(entry.icd10Code);
   if (entry.severity) heading.push(`severity: ${entry.severity.replace('_', '-')}`);
-  doc.font('Helvetica-Bold').fontSize(10).fillColor('black').text(heading.join('   '));
-  if (entry.vitals) doc.font('Helvetica').text(describeVitals(entry.vitals));
-  if (entry.text) doc.font('Helvetica').text(entry.text);
+  const lines: { text: string }[] = [];
+  if (entry.vitals) lines.push({ text: describeVitals(entry.vitals) });
+  if (entry.text) lines.push({ text: entry.text });
   const meta = [`Recorded by ${entry.author.username}`];
   if (entry.version > 1) meta.push(`version ${entry.version}, amended: ${entry.amendmentReason ?? ''}`);
   if (entry.enteredInError) meta.push(`ENTERED IN ERROR: ${entry.enteredInError.reason}`);
-  doc.fontSize(8).fillColor(GREY).text(meta.join(' · '));
-  doc.moveDown(0.8);
-}
-
-/** Header and page numbers go on once every page exists, so that "Page n of N" knows N. */
-function stampPages(doc: PDFKit.PDFDocument, mrn: string): void {
-  const range = doc.bufferedPageRange();
-  for (let index = range.start; index < range.start + range.count; index++) {
-    doc.switchToPage(index);
-    const bottomMargin = doc.page.margins.bottom;
-    // Writing inside the bottom margin would otherwise make pdfkit start a new page.
-    doc.page.margins.bottom = 0;
-    const width = doc.page.width - 2 * MARGIN;
-    doc.font('Helvetica-Bold').fontSize(9).fillColor('black').text('MediSys', MARGIN, 20, { width });
-    doc
-      .font('Helvetica')
-      .fontSize(8)
-      .fillColor(GREY)
-      .text(`Medical history · ${mrn} · confidential`, MARGIN, 20, { width, align: 'right' });
-    doc.text(`Page ${index - range.start + 1} of ${range.count}`, MARGIN, doc.page.height - 35, {
-      width,
-      align: 'center',
-    });
-    doc.page.margins.bottom = bottomMargin;
-  }
+  writeEntry(doc, { heading: heading.join('   '), lines, meta: meta.join(' · ') }, ENTRY_STYLE);
 }
 
 /**
@@ -87,32 +46,21 @@ function stampPages(doc: PDFKit.PDFDocument, mrn: string): void {
  * reply to pipe; pages stay buffered until then only so that every page can carry "Page n of N".
  */
 export function renderHistoryPdf(data: HistoryExport): PDFKit.PDFDocument {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: MARGIN,
-    bufferPages: true,
-    info: { Title: 'MediSys medical history', Author: 'MediSys', Creator: 'MediSys' },
-  });
+  const doc = newDocument('MediSys medical history');
   const { patient, timeZone } = data;
-  doc.font('Helvetica-Bold').fontSize(16).text('Medical history');
-  doc.moveDown(0.5);
-  doc.font('Helvetica').fontSize(10);
-  doc.text(`Patient: ${patient.name}`);
-  doc.text(`MRN: ${patient.mrn}`);
-  doc.text(`Date of birth: ${patient.dateOfBirth}`);
-  doc.text(`Sex: ${patient.sex}`);
-  doc.moveDown(0.5);
-  doc
-    .fontSize(8)
-    .fillColor(GREY)
-    .text(
+  writeTitleBlock(doc, {
+    title: 'Medical history',
+    fields: [
+      `Patient: ${patient.name}`,
+      `MRN: ${patient.mrn}`,
+      `Date of birth: ${patient.dateOfBirth}`,
+      `Sex: ${patient.sex}`,
+    ],
+    note:
       `Generated by ${data.generatedBy} at ${localDateTime(data.generatedAt, timeZone)} (${timeZone}). ` +
-        `${data.entries.length} entr${data.entries.length === 1 ? 'y' : 'ies'}, newest first; entries marked entered in error are left out.`,
-    );
-  doc.moveDown(1);
+      `${data.entries.length} entr${data.entries.length === 1 ? 'y' : 'ies'}, newest first; entries marked entered in error are left out.`,
+  });
   if (data.entries.length === 0) doc.fontSize(10).fillColor('black').text('No entries.');
-  for (const entry of data.entries) writeEntry(doc, entry, timeZone);
-  stampPages(doc, patient.mrn);
-  doc.end();
-  return doc;
+  for (const entry of data.entries) writeHistoryEntry(doc, entry, timeZone);
+  return finishPages(doc, `Medical history · ${patient.mrn} · confidential`);
 }
