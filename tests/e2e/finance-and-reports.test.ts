@@ -1,17 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { http, startMediSys, type RunningMediSys } from '../support/processes.js';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  newUserContext,
-  screenshot,
-  type PageProblems,
-} from './browser.js';
-import { apiCall, checkPage, field, navigationLinks, signIn } from './support.js';
+import { readFileSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './browser.js';
+import { useBrowserSuite } from './harness.js';
+import { checkPage, field, navigationLinks, signIn } from './support.js';
 
 const ADMIN_PASSWORD = 'ward rounds at dawn 2024';
 const FINANCE_PASSWORD = 'ledgers balance on friday';
@@ -31,65 +23,21 @@ async function downloaded(page: Page, button: Locator): Promise<{ name: string; 
  * and is saved as a screenshot; no page breaks the Content-Security-Policy.
  */
 describe.skipIf(!chromiumAvailable())('finance and reports in a browser', () => {
-  let workDir: string;
-  let server: RunningMediSys;
-  let browser: Browser;
-  let baseUrl: string;
-  let adminToken = '';
-  let keepAlive: NodeJS.Timeout | undefined;
+  const suite = useBrowserSuite({
+    name: 'finance',
+    adminPassword: ADMIN_PASSWORD,
+    env: { MEDISYS_SECURITY_THROTTLE_LOGIN_PER_ADDRESS: '500' },
+    signInAdmin: true,
+  });
   let patientId = '';
   let page: Page;
-  const pages: { name: string; page: Page; problems: PageProblems }[] = [];
-
-  async function created(pathName: string, body: unknown): Promise<any> {
-    const response = await apiCall(baseUrl, adminToken, 'POST', pathName, body);
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body;
-  }
-
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail') return;
-    for (const { name, page: open } of pages) {
-      if (!open.isClosed()) await screenshot(open, `failed-finance-${name}`).catch(() => undefined);
-    }
-  });
 
   beforeAll(async () => {
-    workDir = mkdtempSync(path.join(tmpdir(), 'medisys-e2e-finance-'));
-    [server, browser] = await Promise.all([
-      startMediSys({
-        cwd: workDir,
-        timeoutMs: 90_000,
-        env: {
-          MEDISYS_SECURITY_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-          MEDISYS_SECURITY_THROTTLE_LOGIN_PER_ADDRESS: '500',
-        },
-      }),
-      launchBrowser(),
-    ]);
-    baseUrl = server.apiUrl;
-    const login = await http(`${baseUrl}/api/v1/auth/login`, {
-      body: { username: 'admin', password: ADMIN_PASSWORD },
-    });
-    expect(login.status).toBe(200);
-    adminToken = login.body.token;
-    keepAlive = setInterval(
-      () => void http(`${baseUrl}/api/v1/auth/me`, { token: adminToken }).catch(() => undefined),
-      10_000,
-    );
-    await created('/api/v1/users', { username: 'fiona', password: FINANCE_PASSWORD, role: 'finance' });
-    patientId = (await created('/api/v1/patients', { name: PATIENT_NAME, dateOfBirth: '1946-12-09' })).id;
-
-    const context = await newUserContext(browser, baseUrl);
-    page = context.page;
-    pages.push({ name: 'fiona', page, problems: context.problems });
-  });
-
-  afterAll(async () => {
-    clearInterval(keepAlive);
-    await browser?.close();
-    await server?.stop('SIGTERM');
-    rmSync(workDir, { recursive: true, force: true });
+    suite.keepAdminSessionAlive();
+    await suite.createUser('fiona', FINANCE_PASSWORD, 'finance');
+    patientId = (await suite.created('/api/v1/patients', { name: PATIENT_NAME, dateOfBirth: '1946-12-09' }))
+      .id;
+    page = await suite.userPage('fiona');
   });
 
   it(
@@ -240,17 +188,17 @@ describe.skipIf(!chromiumAvailable())('finance and reports in a browser', () => 
     "claims an invoice from the patient's insurer and walks the claim to payment",
     { timeout: 120_000 },
     async () => {
-      await created(`/api/v1/patients/${patientId}/coverages`, {
+      await suite.created(`/api/v1/patients/${patientId}/coverages`, {
         provider: 'Harbour Mutual',
         policyNumber: 'HM-77120',
         coverageBasisPoints: 8_000,
         validFrom: '2020-01-01',
       });
-      const draft = await created('/api/v1/invoices', {
+      const draft = await suite.created('/api/v1/invoices', {
         patientId,
         items: [{ serviceCode: 'XR-CHEST', description: 'Chest X-ray', quantity: 1, unitPriceCents: 20_000 }],
       });
-      const issued = await apiCall(baseUrl, adminToken, 'POST', `/api/v1/invoices/${draft.id}/issue`, {});
+      const issued = await suite.api('POST', `/api/v1/invoices/${draft.id}/issue`, {});
       expect(issued.status).toBe(200);
 
       await page.goto(`/finance/invoices/${draft.id}`);
@@ -294,13 +242,132 @@ describe.skipIf(!chromiumAvailable())('finance and reports in a browser', () => 
       await page.getByRole('heading', { name: 'Insurance claims', level: 1 }).waitFor();
       await expect.poll(() => page.getByTestId('claim-row').count()).toBe(1);
       await checkPage(page, 'finance-claims');
+
+      // The payer's batch of paid claims as CSV, with the session cookie.
+      const exportForm = page.getByRole('form', { name: 'Export claims as CSV' });
+      await exportForm.getByRole('button', { name: 'Download CSV' }).click();
+      await exportForm.getByText('Name the payer, as on the coverage.').waitFor();
+      await field(exportForm, 'Payer').fill('Harbour Mutual');
+      await page.getByRole('combobox', { name: 'Claims in status' }).click();
+      await page.getByRole('option', { name: 'Paid', exact: true }).click();
+      await checkPage(page, 'finance-claims-export');
+      const batch = await downloaded(page, exportForm.getByRole('button', { name: 'Download CSV' }));
+      expect(batch.name).toBe('claims-Harbour-Mutual-paid.csv');
+      const rows = batch.content.toString('utf8').trim().split(/\r?\n/);
+      expect(rows).toHaveLength(2);
+      expect(rows[1]).toMatch(/CLM-\d{4}-\d{6}/);
+      expect(rows[1]).toContain('HM-77120');
+    },
+  );
+
+  it(
+    "corrects a draft's line over a concurrent edit and issues it, refunds a payment and reissues a void invoice",
+    { timeout: 180_000 },
+    async () => {
+      const draft = await suite.created('/api/v1/invoices', {
+        patientId,
+        items: [
+          {
+            serviceCode: 'CONS-SPEC',
+            description: 'Specialist consultation',
+            quantity: 1,
+            unitPriceCents: 6_000,
+          },
+          { serviceCode: 'LAB-CBC', description: 'Full blood count', quantity: 1, unitPriceCents: 2_500 },
+        ],
+      });
+      await page.goto(`/finance/invoices/${draft.id}`);
+      await page.getByRole('heading', { name: /Draft invoice/ }).waitFor();
+      await expect(page.getByTestId('invoice-totals').innerText()).resolves.toMatch(/Total\s+85\.00/);
+      await page.getByRole('button', { name: 'Edit draft' }).click();
+      const form = page.getByRole('form', { name: 'Edit the draft invoice' });
+      const lines = form.getByTestId('invoice-line');
+      await expect.poll(() => lines.count()).toBe(2);
+      await expect(field(lines.nth(1), 'Unit price').inputValue()).resolves.toBe('25.00');
+      await checkPage(page, 'finance-invoice-draft-edit');
+
+      // Someone else saves a note on the draft while this edit is open.
+      const before = await suite.api('GET', `/api/v1/invoices/${draft.id}`);
+      const noted = await suite.api(
+        'PATCH',
+        `/api/v1/invoices/${draft.id}`,
+        { notes: 'Referred by Dr Lister' },
+        { 'if-match': before.headers.get('etag')! },
+      );
+      expect(noted.status, JSON.stringify(noted.body)).toBe(200);
+
+      // Two blood counts: 60.00 + 2 × 25.00 = 110.00, previewed as typed.
+      await field(lines.nth(1), 'Quantity').fill('2');
+      await expect.poll(() => form.getByTestId('invoice-totals').innerText()).toMatch(/Total\s+110\.00/);
+      await form.getByRole('button', { name: 'Save draft' }).click();
+      const conflict = page.getByTestId('edit-conflict');
+      await conflict.waitFor();
+      await expect(conflict.innerText()).resolves.toMatch(/Services[\s\S]*2 × Full blood count/);
+      await expect(conflict.innerText()).resolves.toMatch(/Notes[\s\S]*Referred by Dr Lister/);
+      await expect(form.getByRole('button', { name: 'Save draft' }).isDisabled()).resolves.toBe(true);
+      await checkPage(page, 'finance-invoice-draft-conflict');
+      await conflict.getByRole('button', { name: 'Apply my changes to the new version' }).click();
+      await conflict.waitFor({ state: 'detached' });
+      await expect(field(form, 'Notes').inputValue()).resolves.toBe('Referred by Dr Lister');
+      await form.getByRole('button', { name: 'Save draft' }).click();
+      await form.waitFor({ state: 'detached' });
+      await expect
+        .poll(() => page.getByTestId('invoice-totals').innerText())
+        .toMatch(/Subtotal\s+110\.00[\s\S]*Total\s+110\.00/);
+      await page.getByText('Notes: Referred by Dr Lister').waitFor();
+      const saved = await suite.api('GET', `/api/v1/invoices/${draft.id}`);
+      expect(saved.body.items.map((item: { quantity: number }) => item.quantity)).toEqual([1, 2]);
+      expect(saved.body.notes).toBe('Referred by Dr Lister');
+
+      await page.getByRole('button', { name: 'Issue invoice' }).click();
+      await page.getByRole('heading', { name: /Invoice INV-\d{4}-\d{6}/ }).waitFor();
+      await expect(page.getByRole('button', { name: 'Edit draft' }).count()).resolves.toBe(0);
+
+      // A payment of the whole, then 10.00 of it refunded: 10.00 is owed again.
+      await page.getByRole('button', { name: 'Record payment' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Record payment' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect.poll(() => page.getByTestId('outstanding').innerText()).toBe('0.00');
+      await page
+        .getByTestId('payment-row')
+        .getByRole('button', { name: /^Refund receipt RCP-/ })
+        .click();
+      await expect(field(dialog, 'Amount to refund').inputValue()).resolves.toBe('110.00');
+      await field(dialog, 'Amount to refund').fill('10');
+      await dialog.getByRole('button', { name: 'Refund' }).click();
+      await dialog.getByText('Say why the money is refunded.').waitFor();
+      await field(dialog, 'Reason').fill('Second blood count not taken');
+      await checkPage(page, 'finance-refund-dialog');
+      await dialog.getByRole('button', { name: 'Refund' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect.poll(() => page.getByTestId('outstanding').innerText()).toBe('10.00');
+      await expect(page.getByTestId('payment-row').innerText()).resolves.toContain('10.00 refunded');
+      await checkPage(page, 'finance-invoice-refunded');
+
+      // A void invoice is reissued as a new draft that points back to it.
+      const wrong = await suite.created('/api/v1/invoices', {
+        patientId,
+        items: [{ description: 'Physiotherapy session', quantity: 1, unitPriceCents: 4_000 }],
+      });
+      expect((await suite.api('POST', `/api/v1/invoices/${wrong.id}/issue`, {})).status).toBe(200);
+      const voided = await suite.api('POST', `/api/v1/invoices/${wrong.id}/void`, {
+        reason: 'Wrong patient',
+      });
+      expect(voided.status).toBe(200);
+      await page.goto(`/finance/invoices/${wrong.id}`);
+      await page.getByText('This invoice is void').waitFor();
+      await checkPage(page, 'finance-invoice-void');
+      await page.getByRole('button', { name: 'Reissue as a new draft' }).click();
+      await page.getByRole('heading', { name: /Draft invoice/ }).waitFor();
+      await expect.poll(() => page.url()).not.toContain(wrong.id);
+      await page.getByRole('link', { name: 'the void invoice it replaces' }).click();
+      await page.getByRole('link', { name: 'Open the corrected copy' }).waitFor();
+      await expect(page.getByRole('button', { name: 'Reissue as a new draft' }).count()).resolves.toBe(0);
     },
   );
 
   it('broke no Content-Security-Policy rule and threw no script error on any page', () => {
-    for (const { name, problems } of pages) {
-      expect(problems.cspViolations, name).toEqual([]);
-      expect(problems.scriptErrors, name).toEqual([]);
-    }
+    suite.expectNoPageProblems();
   });
 });

@@ -6,7 +6,7 @@ import {
   type UseMutationResult,
   type UseQueryResult,
 } from '@tanstack/react-query';
-import { api, type ApiError } from '@/lib/api-client';
+import { api, apiDownload, type ApiError, type DownloadedFile } from '@/lib/api-client';
 import { financeKeys } from './invoices';
 
 /** GET /api/v1/patients/{id}/coverages. */
@@ -133,4 +133,12 @@ export function useClaimStep(
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['finance'] }),
   });
+}
+
+/**
+ * GET /api/v1/claims/export: one payer's claims in a status (submitted unless chosen) as CSV. The
+ * server asks for a fresh second factor first when the user has MFA; apiDownload answers that.
+ */
+export async function downloadClaimsExport(payer: string, status: ClaimStatus): Promise<DownloadedFile> {
+  return apiDownload('/api/v1/claims/export', { payer, status }, { fallbackName: 'claims.csv' });
 }

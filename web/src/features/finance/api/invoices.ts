@@ -1,13 +1,18 @@
 import {
   keepPreviousData,
-  queryOptions,
   useMutation,
   useQuery,
   useQueryClient,
   type UseMutationResult,
   type UseQueryResult,
 } from '@tanstack/react-query';
-import { api, apiRequest, type ApiError } from '@/lib/api-client';
+import { api, type ApiError } from '@/lib/api-client';
+import {
+  patchVersioned,
+  useVersionedUpdate,
+  versionedQuery,
+  type VersionedUpdate,
+} from '@/lib/versioned-record';
 
 export const INVOICE_STATUSES = ['draft', 'issued', 'partially_paid', 'paid', 'void'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -59,6 +64,7 @@ export interface Invoice {
   readonly replacesInvoiceId: string | null;
   readonly replacedByInvoiceId: string | null;
   readonly createdAt: string;
+  readonly updatedAt: string;
   readonly version: number;
 }
 
@@ -87,6 +93,15 @@ export interface NewInvoice {
   readonly discountBasisPoints?: number;
   readonly taxRateBasisPoints?: number;
   readonly notes?: string;
+}
+
+/** PATCH /api/v1/invoices/{id} of a draft: only what changed; null clears the notes. */
+export interface InvoiceChanges {
+  readonly items?: NewInvoice['items'];
+  readonly discountCents?: number;
+  readonly discountBasisPoints?: number;
+  readonly taxRateBasisPoints?: number;
+  readonly notes?: string | null;
 }
 
 export const INVOICES_PAGE_SIZE = 25;
@@ -118,14 +133,15 @@ export interface VersionedInvoice {
   readonly etag: string;
 }
 
-export function invoiceQueryOptions(invoiceId: string) {
-  return queryOptions({
-    queryKey: financeKeys.invoice(invoiceId),
-    queryFn: async ({ signal }): Promise<VersionedInvoice> => {
-      const response = await apiRequest<Invoice>(invoicePath(invoiceId), { signal });
-      return { invoice: response.data, etag: response.etag ?? `"${response.data.version}"` };
-    },
-  });
+/** The invoice with its ETag, for useQuery and for fetching afresh after a 412. */
+export function invoiceQueryOptions(
+  invoiceId: string,
+): ReturnType<typeof versionedQuery<'invoice', Invoice>> {
+  return versionedQuery<'invoice', Invoice>(
+    'invoice',
+    financeKeys.invoice(invoiceId),
+    invoicePath(invoiceId),
+  );
 }
 
 export function useInvoice(invoiceId: string): UseQueryResult<VersionedInvoice> {
@@ -161,6 +177,29 @@ export function useInvoiceTransition(
         idempotencyKey,
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['finance'] }),
+  });
+}
+
+/** PATCH of a draft with If-Match: 412 when someone saved it since, 409 once it has been issued. */
+export function useUpdateInvoice(
+  invoiceId: string,
+): UseMutationResult<VersionedInvoice, ApiError, VersionedUpdate<InvoiceChanges>> {
+  return useVersionedUpdate({
+    patch: (update) => patchVersioned<'invoice', Invoice>('invoice', invoicePath(invoiceId), update),
+    recordKey: financeKeys.invoice(invoiceId),
+    listKey: financeKeys.invoices,
+  });
+}
+
+/** POST /api/v1/invoices/{id}/reissue: a void invoice copied into a new draft to correct and issue. */
+export function useReissueInvoice(
+  invoiceId: string,
+  idempotencyKey: string,
+): UseMutationResult<Invoice, ApiError, void> {
+  const queryClient = useQueryClient();
+  return useMutation<Invoice, ApiError, void>({
+    mutationFn: () => api.post<Invoice>(`${invoicePath(invoiceId)}/reissue`, {}, { idempotencyKey }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: financeKeys.invoices }),
   });
 }
 

@@ -22,6 +22,8 @@ export interface Payment {
   readonly reference: string | null;
   readonly claimId: string | null;
   readonly refundedCents: number;
+  /** What may still be refunded: amountCents - refundedCents. */
+  readonly refundableCents: number;
   readonly receivedAt: string;
   readonly receivedBy: string | null;
   readonly invoice: {
@@ -66,6 +68,34 @@ export function useRecordPayment(
   const queryClient = useQueryClient();
   return useMutation<Payment, ApiError, NewPayment>({
     mutationFn: (input) => api.post<Payment>('/api/v1/payments', { ...input, invoiceId }, { idempotencyKey }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['finance'] }),
+  });
+}
+
+export interface NewRefund {
+  readonly amountCents: number;
+  readonly reason: string;
+}
+
+/** POST /api/v1/payments/{id}/refund answers the refund with the payment as it now stands. */
+export interface Refund extends NewRefund {
+  readonly id: string;
+  readonly paymentId: string;
+  readonly refundedAt: string;
+  readonly payment: Payment;
+}
+
+/** Refunds part or all of a payment; 409 when it is more than was paid and not yet refunded. */
+export function useRefundPayment(
+  paymentId: string,
+  idempotencyKey: string,
+): UseMutationResult<Refund, ApiError, NewRefund> {
+  const queryClient = useQueryClient();
+  return useMutation<Refund, ApiError, NewRefund>({
+    mutationFn: (input) =>
+      api.post<Refund>(`/api/v1/payments/${encodeURIComponent(paymentId)}/refund`, input, {
+        idempotencyKey,
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['finance'] }),
   });
 }

@@ -9,6 +9,7 @@ import { formatCents, formatDate, humanise } from '@/lib/format';
 import { useCan } from '@/lib/session';
 import { CLAIM_STATUSES, useClaims, type ClaimStatus } from '../api/claims';
 import { ClaimActions } from './claim-actions';
+import { ClaimsExportForm } from './claims-export-form';
 import { StatusBadge } from './status-badge';
 
 /** Insurance claims by status, each with the next step of its workflow; new claims start on an invoice. */
@@ -39,6 +40,7 @@ export function ClaimsPage(): ReactNode {
           onChange={(value) => setSearchParams(value ? { status: value } : {}, { replace: true })}
         />
       </Paper>
+      <ClaimsExportForm />
       {claims.isPending ? <PageLoader label="Loading claims" /> : null}
       <ProblemAlert error={claims.error} onRetry={() => void claims.refetch()} />
       {claims.data && claims.data.items.length === 0 ? <EmptyState>No claim matches.</EmptyState> : null}

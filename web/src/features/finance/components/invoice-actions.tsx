@@ -1,10 +1,11 @@
 import { Button, Group, Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { ProblemAlert } from '@/components/ui/problem-alert';
 import { newIdempotencyKey } from '@/lib/api-client';
 import { formatCents, humanise } from '@/lib/format';
-import { useInvoiceTransition, type Invoice } from '../api/invoices';
+import { useInvoiceTransition, useReissueInvoice, type Invoice } from '../api/invoices';
 import { PAYMENT_METHODS, useRecordPayment, type PaymentMethod } from '../api/payments';
 import { parseCents } from './invoice-form';
 
@@ -29,6 +30,34 @@ export function IssueButton({ invoice, etag }: { invoice: Invoice; etag: string 
         Issue invoice
       </Button>
       <ProblemAlert error={issue.error} title="The invoice was not issued" />
+    </Stack>
+  );
+}
+
+/** Copies a void invoice into a new draft (which points back to it) and opens the draft to correct. */
+export function ReissueButton({ invoice }: { invoice: Invoice }): ReactNode {
+  const navigate = useNavigate();
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const reissue = useReissueInvoice(invoice.id, idempotencyKey);
+  return (
+    <Stack gap={4}>
+      <Button
+        loading={reissue.isPending}
+        onClick={() =>
+          reissue.mutate(undefined, {
+            onSuccess: (copy) => {
+              notifications.show({
+                color: 'green',
+                message: `A corrected copy of ${invoice.number ?? 'the invoice'} is drafted.`,
+              });
+              void navigate(`/finance/invoices/${copy.id}`);
+            },
+          })
+        }
+      >
+        Reissue as a new draft
+      </Button>
+      <ProblemAlert error={reissue.error} title="The invoice was not reissued" />
     </Stack>
   );
 }

@@ -56,3 +56,14 @@ export function invoiceActions(invoice: {
     claim: open && invoice.outstandingCents > 0,
   };
 }
+
+/** How an invoice is corrected in its state: a draft is edited; a void one is reissued once as a new draft. */
+export function invoiceCorrections(invoice: { status: InvoiceStatus; replacedByInvoiceId: string | null }): {
+  edit: boolean;
+  reissue: boolean;
+} {
+  return {
+    edit: invoice.status === 'draft',
+    reissue: invoice.status === 'void' && invoice.replacedByInvoiceId === null,
+  };
+}

@@ -8,8 +8,9 @@ import { formatCents, formatDate, formatDateTime } from '@/lib/format';
 import { useCan } from '@/lib/session';
 import { useInvoice, usePatientLabel, type Invoice } from '../api/invoices';
 import classes from './finance.module.css';
-import { IssueButton, PaymentModal, VoidInvoiceModal } from './invoice-actions';
-import { invoiceActions } from './invoice-filters';
+import { EditInvoiceDraftForm } from './edit-invoice-draft-form';
+import { IssueButton, PaymentModal, ReissueButton, VoidInvoiceModal } from './invoice-actions';
+import { invoiceActions, invoiceCorrections } from './invoice-filters';
 import { InsuranceSection } from './insurance-section';
 import { PaymentsSection } from './payments-section';
 import { StatusBadge } from './status-badge';
@@ -80,6 +81,7 @@ export function InvoicePage(): ReactNode {
   const canWrite = useCan('billing:write');
   const canSeeClaims = useCan('claims:read');
   const [dialog, setDialog] = useState<'void' | 'pay' | undefined>(undefined);
+  const [editing, setEditing] = useState(false);
 
   if (record.isPending) return <PageLoader label="Loading the invoice" />;
   if (record.isError) {
@@ -93,6 +95,8 @@ export function InvoicePage(): ReactNode {
   }
   const { invoice, etag } = record.data;
   const actions = invoiceActions(invoice);
+  const corrections = invoiceCorrections(invoice);
+  const isEditing = editing && corrections.edit && canWrite;
   const title = invoice.number ? `Invoice ${invoice.number}` : 'Draft invoice';
   return (
     <>
@@ -120,8 +124,13 @@ export function InvoicePage(): ReactNode {
           </>
         }
         actions={
-          canWrite ? (
+          canWrite && !isEditing ? (
             <>
+              {corrections.edit ? (
+                <Button variant="default" onClick={() => setEditing(true)}>
+                  Edit draft
+                </Button>
+              ) : null}
               {actions.issue ? <IssueButton invoice={invoice} etag={etag} /> : null}
               {actions.pay ? <Button onClick={() => setDialog('pay')}>Record payment</Button> : null}
               {actions.void ? (
@@ -129,6 +138,7 @@ export function InvoicePage(): ReactNode {
                   Void
                 </Button>
               ) : null}
+              {corrections.reissue ? <ReissueButton invoice={invoice} /> : null}
             </>
           ) : null
         }
@@ -146,8 +156,21 @@ export function InvoicePage(): ReactNode {
           ) : null}
         </Alert>
       ) : null}
+      {invoice.replacesInvoiceId ? (
+        <Text size="sm" mb="md">
+          Corrects{' '}
+          <Anchor component={Link} to={`/finance/invoices/${invoice.replacesInvoiceId}`}>
+            the void invoice it replaces
+          </Anchor>
+          .
+        </Text>
+      ) : null}
       <Stack gap="md">
-        <ItemsTable invoice={invoice} />
+        {isEditing ? (
+          <EditInvoiceDraftForm record={record.data} onDone={() => setEditing(false)} />
+        ) : (
+          <ItemsTable invoice={invoice} />
+        )}
         <div className={classes.panels}>
           {invoice.status !== 'draft' ? <PaymentsSection invoiceId={invoice.id} /> : null}
           {canSeeClaims && invoice.status !== 'draft' ? <InsuranceSection invoice={invoice} /> : null}

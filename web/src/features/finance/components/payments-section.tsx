@@ -1,12 +1,22 @@
-import { Button, Group, Modal, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { Button, Group, Modal, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { IconDownload } from '@/components/ui/icons';
 import { PageLoader } from '@/components/ui/page-loader';
 import { ProblemAlert } from '@/components/ui/problem-alert';
+import { newIdempotencyKey } from '@/lib/api-client';
 import { formatCents, formatDate, formatDateTime, humanise } from '@/lib/format';
 import { saveFile } from '@/lib/save-file';
-import { downloadReceiptPdf, useInvoicePayments, useReceipt, type Payment } from '../api/payments';
+import { useCan } from '@/lib/session';
+import {
+  downloadReceiptPdf,
+  useInvoicePayments,
+  useReceipt,
+  useRefundPayment,
+  type Payment,
+} from '../api/payments';
 import classes from './finance.module.css';
+import { parseCents } from './invoice-form';
 
 /** Saves the receipt PDF; the download goes with the session cookie. */
 function ReceiptPdfButton({ paymentId }: { paymentId: string }): ReactNode {
@@ -91,10 +101,85 @@ function ReceiptModal({ paymentId, onClose }: { paymentId: string; onClose: () =
   );
 }
 
-/** The payments taken on the invoice, each with its receipt. */
+/** Gives back part or all of a payment, with the reason; the amount defaults to all that is refundable. */
+function RefundModal({ payment, onClose }: { payment: Payment; onClose: () => void }): ReactNode {
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const refund = useRefundPayment(payment.id, idempotencyKey);
+  const [amount, setAmount] = useState(formatCents(payment.refundableCents).replace(/,/g, ''));
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<{ amount?: string; reason?: string }>({});
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    const amountCents = parseCents(amount);
+    const next: { amount?: string; reason?: string } = {};
+    if (amountCents === undefined || amountCents === 0) next.amount = 'An amount such as 45.00.';
+    else if (amountCents > payment.refundableCents) {
+      next.amount = `At most the ${formatCents(payment.refundableCents)} not yet refunded.`;
+    }
+    if (!reason.trim()) next.reason = 'Say why the money is refunded.';
+    setErrors(next);
+    if (amountCents === undefined || Object.keys(next).length > 0) return;
+    refund.mutate(
+      { amountCents, reason: reason.trim() },
+      {
+        onSuccess: (done) => {
+          notifications.show({
+            color: 'green',
+            message: `${formatCents(done.amountCents)} refunded on receipt ${payment.receiptNumber}.`,
+          });
+          onClose();
+        },
+      },
+    );
+  };
+  return (
+    <Modal opened onClose={onClose} title={`Refund on receipt ${payment.receiptNumber}`}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text size="sm">
+            Paid {formatCents(payment.amountCents)} ({humanise(payment.method)}); refundable{' '}
+            {formatCents(payment.refundableCents)}.
+          </Text>
+          <ProblemAlert error={refund.error} title="The refund was not recorded" />
+          <TextInput
+            label="Amount to refund"
+            required
+            inputMode="decimal"
+            value={amount}
+            error={errors.amount}
+            onChange={(event) => setAmount(event.currentTarget.value)}
+            data-autofocus
+          />
+          <Textarea
+            label="Reason"
+            required
+            autosize
+            minRows={2}
+            maxLength={1000}
+            value={reason}
+            error={errors.reason}
+            onChange={(event) => setReason(event.currentTarget.value)}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" color="red" loading={refund.isPending}>
+              Refund
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** The payments taken on the invoice, each with its receipt; finance may refund what is refundable. */
 export function PaymentsSection({ invoiceId }: { invoiceId: string }): ReactNode {
   const payments = useInvoicePayments(invoiceId);
+  const canRefund = useCan('billing:write');
   const [shown, setShown] = useState<Payment | undefined>(undefined);
+  const [refunding, setRefunding] = useState<Payment | undefined>(undefined);
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="payments-title">
       <Title order={2} size="h4" mb="sm" id="payments-title">
@@ -141,9 +226,22 @@ export function PaymentsSection({ invoiceId }: { invoiceId: string }): ReactNode
                     ) : null}
                   </Table.Td>
                   <Table.Td>
-                    <Button size="compact-sm" variant="subtle" onClick={() => setShown(payment)}>
-                      Show receipt
-                    </Button>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="compact-sm" variant="subtle" onClick={() => setShown(payment)}>
+                        Show receipt
+                      </Button>
+                      {canRefund && payment.refundableCents > 0 ? (
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Refund receipt ${payment.receiptNumber}`}
+                          onClick={() => setRefunding(payment)}
+                        >
+                          Refund
+                        </Button>
+                      ) : null}
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -152,6 +250,7 @@ export function PaymentsSection({ invoiceId }: { invoiceId: string }): ReactNode
         </Table.ScrollContainer>
       ) : null}
       {shown ? <ReceiptModal paymentId={shown.id} onClose={() => setShown(undefined)} /> : null}
+      {refunding ? <RefundModal payment={refunding} onClose={() => setRefunding(undefined)} /> : null}
     </Paper>
   );
 }
