@@ -1,10 +1,6 @@
-import { idempotencyOf } from '../../server/idempotency.js';
-import type { FastifyReply } from 'fastify';
-import { Type } from 'typebox';
+import { answerIdempotent, answerTransition, PostHeaders } from '../../server/idempotency.js';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import type { StoredResponse } from '../../shared/idempotency.js';
-import type { AdmissionDetail as AdmissionDetailRecord } from './admissions.repository.js';
 import {
   AdmissionDetail,
   AdmissionIdParams,
@@ -19,21 +15,6 @@ import {
   UpdateAdmissionBody,
 } from './admissions.schemas.js';
 import type { AdmissionsService } from './admissions.service.js';
-
-const PostHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })),
-  'if-match': Type.Optional(Type.String({ maxLength: 100 })),
-});
-
-/** If-Match is optional on transitions (the row lock already serialises them) but honoured when sent. */
-function optionalVersion(header: string | undefined): number | undefined {
-  return header === undefined ? undefined : versionFromIfMatch(header);
-}
-
-function sendStored(reply: FastifyReply, result: StoredResponse<AdmissionDetailRecord>): FastifyReply {
-  if (result.replayed) void reply.header('idempotent-replayed', 'true');
-  return reply.code(result.status).header('etag', etagOf(result.body.version)).send(result.body);
-}
 
 export function registerAdmissionRoutes(api: Api, admissions: AdmissionsService): void {
   api.get(
@@ -76,12 +57,13 @@ export function registerAdmissionRoutes(api: Api, admissions: AdmissionsService)
         response: { 201: AdmissionDetail },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await admissions.admit(request.body, context, idempotencyOf(request, context));
-      void reply.header('location', `/api/v1/admissions/${result.body.id}`);
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        (context, idempotency) => admissions.admit(request.body, context, idempotency),
+        (admission) => `/api/v1/admissions/${admission.id}`,
+      ),
   );
 
   api.get(
@@ -134,17 +116,10 @@ export function registerAdmissionRoutes(api: Api, admissions: AdmissionsService)
         response: { 200: AdmissionDetail },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await admissions.transitions.transfer(
-        request.params.id,
-        optionalVersion(request.headers['if-match']),
-        request.body,
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerTransition(request, reply, (version, context, idempotency) =>
+        admissions.transitions.transfer(request.params.id, version, request.body, context, idempotency),
+      ),
   );
 
   api.post(
@@ -160,17 +135,10 @@ export function registerAdmissionRoutes(api: Api, admissions: AdmissionsService)
         response: { 200: AdmissionDetail },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await admissions.transitions.discharge(
-        request.params.id,
-        optionalVersion(request.headers['if-match']),
-        request.body,
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerTransition(request, reply, (version, context, idempotency) =>
+        admissions.transitions.discharge(request.params.id, version, request.body, context, idempotency),
+      ),
   );
 
   api.post(
@@ -187,15 +155,9 @@ export function registerAdmissionRoutes(api: Api, admissions: AdmissionsService)
         response: { 200: AdmissionDetail },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await admissions.transitions.identify(
-        request.params.id,
-        request.body.patientId,
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerIdempotent(request, reply, (context, idempotency) =>
+        admissions.transitions.identify(request.params.id, request.body.patientId, context, idempotency),
+      ),
   );
 }

@@ -1,8 +1,6 @@
-import { Type } from 'typebox';
+import { answerIdempotent, answerTransition, PostHeaders } from '../../server/idempotency.js';
 import { contextOf, type Api } from '../../server/types.js';
-import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { idempotencyOf } from '../../server/idempotency.js';
-import { optionalVersion, PostHeaders, sendStored } from './billing-http.js';
+import { etagOf, IfMatchHeaders, versionFromIfMatch } from '../../shared/etag.js';
 import {
   CreateInvoiceBody,
   InvoiceIdParams,
@@ -13,8 +11,6 @@ import {
   VoidInvoiceBody,
 } from './invoices.schemas.js';
 import type { InvoicesService } from './invoices.service.js';
-
-const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) });
 
 export function registerInvoiceRoutes(api: Api, invoices: InvoicesService): void {
   api.get(
@@ -43,11 +39,13 @@ export function registerInvoiceRoutes(api: Api, invoices: InvoicesService): void
         response: { 201: InvoiceSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await invoices.create(request.body, context, idempotencyOf(request, context));
-      return sendStored(reply, result, `/api/v1/invoices/${result.body.id}`);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        (context, idempotency) => invoices.create(request.body, context, idempotency),
+        (invoice) => `/api/v1/invoices/${invoice.id}`,
+      ),
   );
 
   api.get(
@@ -99,16 +97,10 @@ export function registerInvoiceRoutes(api: Api, invoices: InvoicesService): void
         response: { 200: InvoiceSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await invoices.issue(
-        request.params.id,
-        optionalVersion(request.headers['if-match']),
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerTransition(request, reply, (version, context, idempotency) =>
+        invoices.issue(request.params.id, version, context, idempotency),
+      ),
   );
 
   api.post(
@@ -124,17 +116,10 @@ export function registerInvoiceRoutes(api: Api, invoices: InvoicesService): void
         response: { 200: InvoiceSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await invoices.void(
-        request.params.id,
-        request.body.reason,
-        optionalVersion(request.headers['if-match']),
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerTransition(request, reply, (version, context, idempotency) =>
+        invoices.void(request.params.id, request.body.reason, version, context, idempotency),
+      ),
   );
 
   api.post(
@@ -149,10 +134,12 @@ export function registerInvoiceRoutes(api: Api, invoices: InvoicesService): void
         response: { 201: InvoiceSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await invoices.reissue(request.params.id, context, idempotencyOf(request, context));
-      return sendStored(reply, result, `/api/v1/invoices/${result.body.id}`);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        (context, idempotency) => invoices.reissue(request.params.id, context, idempotency),
+        (invoice) => `/api/v1/invoices/${invoice.id}`,
+      ),
   );
 }

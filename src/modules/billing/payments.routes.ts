@@ -1,6 +1,6 @@
+import { answerIdempotent, PostHeaders } from '../../server/idempotency.js';
 import { authOf, contextOf, type Api } from '../../server/types.js';
-import { idempotencyOf } from '../../server/idempotency.js';
-import { PostHeaders, sendDownload, sendStored } from './billing-http.js';
+import { sendDownload } from './billing-http.js';
 import {
   CreatePaymentBody,
   PaymentIdParams,
@@ -44,11 +44,13 @@ export function registerPaymentRoutes(api: Api, payments: PaymentsService, recei
         response: { 201: PaymentSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await payments.record(request.body, context, idempotencyOf(request, context));
-      return sendStored(reply, result, `/api/v1/payments/${result.body.id}`);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        (context, idempotency) => payments.record(request.body, context, idempotency),
+        (payment) => `/api/v1/payments/${payment.id}`,
+      ),
   );
 
   api.get(
@@ -78,16 +80,10 @@ export function registerPaymentRoutes(api: Api, payments: PaymentsService, recei
         response: { 201: RefundResult },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await payments.refund(
-        request.params.id,
-        request.body,
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerIdempotent(request, reply, (context, idempotency) =>
+        payments.refund(request.params.id, request.body, context, idempotency),
+      ),
   );
 
   api.get(

@@ -1,7 +1,7 @@
+import { answerIdempotent, answerTransition, PostHeaders } from '../../server/idempotency.js';
 import { contextOf, type Api } from '../../server/types.js';
 import { etagOf } from '../../shared/etag.js';
-import { idempotencyOf } from '../../server/idempotency.js';
-import { optionalVersion, PostHeaders, sendDownload, sendStored } from '../billing/index.js';
+import { sendDownload } from '../billing/index.js';
 import type { ClaimWorkflowService } from './claim-workflow.service.js';
 import type { ClaimExportService } from './claims-export.js';
 import {
@@ -76,11 +76,13 @@ export function registerClaimRoutes(api: Api, services: ClaimServices): void {
         response: { 201: ClaimSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await claims.create(request.body, context, idempotencyOf(request, context));
-      return sendStored(reply, result, `/api/v1/claims/${result.body.id}`);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        (context, idempotency) => claims.create(request.body, context, idempotency),
+        (claim) => `/api/v1/claims/${claim.id}`,
+      ),
   );
 
   api.get(
@@ -112,16 +114,10 @@ export function registerClaimRoutes(api: Api, services: ClaimServices): void {
         response: { 200: ClaimSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await workflow.review(
-        request.params.id,
-        optionalVersion(request.headers['if-match']),
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerTransition(request, reply, (version, context, idempotency) =>
+        workflow.review(request.params.id, version, context, idempotency),
+      ),
   );
 
   api.post(
@@ -138,17 +134,10 @@ export function registerClaimRoutes(api: Api, services: ClaimServices): void {
         response: { 200: ClaimSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await workflow.decide(
-        request.params.id,
-        request.body,
-        optionalVersion(request.headers['if-match']),
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerTransition(request, reply, (version, context, idempotency) =>
+        workflow.decide(request.params.id, request.body, version, context, idempotency),
+      ),
   );
 
   api.post(
@@ -164,17 +153,10 @@ export function registerClaimRoutes(api: Api, services: ClaimServices): void {
         response: { 200: ClaimSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await workflow.appeal(
-        request.params.id,
-        request.body.note,
-        optionalVersion(request.headers['if-match']),
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerTransition(request, reply, (version, context, idempotency) =>
+        workflow.appeal(request.params.id, request.body.note, version, context, idempotency),
+      ),
   );
 
   api.post(
@@ -191,16 +173,9 @@ export function registerClaimRoutes(api: Api, services: ClaimServices): void {
         response: { 200: ClaimSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await workflow.pay(
-        request.params.id,
-        request.body,
-        optionalVersion(request.headers['if-match']),
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result);
-    },
+    async (request, reply) =>
+      answerTransition(request, reply, (version, context, idempotency) =>
+        workflow.pay(request.params.id, request.body, version, context, idempotency),
+      ),
   );
 }

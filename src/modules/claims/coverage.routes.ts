@@ -1,8 +1,6 @@
-import { Type } from 'typebox';
+import { answerIdempotent, PostHeaders } from '../../server/idempotency.js';
 import { contextOf, type Api } from '../../server/types.js';
-import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
-import { idempotencyOf } from '../../server/idempotency.js';
-import { PostHeaders, sendStored } from '../billing/index.js';
+import { etagOf, IfMatchHeaders, versionFromIfMatch } from '../../shared/etag.js';
 import {
   AddCoverageBody,
   CoverageList,
@@ -14,8 +12,6 @@ import {
   UpdateCoverageBody,
 } from './coverage.schemas.js';
 import type { CoverageService } from './coverage.service.js';
-
-const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) });
 
 export function registerCoverageRoutes(api: Api, coverage: CoverageService): void {
   api.get(
@@ -46,16 +42,13 @@ export function registerCoverageRoutes(api: Api, coverage: CoverageService): voi
         response: { 201: CoverageSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await coverage.add(
-        request.params.id,
-        request.body,
-        context,
-        idempotencyOf(request, context),
-      );
-      return sendStored(reply, result, `/api/v1/coverages/${result.body.id}`);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        (context, idempotency) => coverage.add(request.params.id, request.body, context, idempotency),
+        (added) => `/api/v1/coverages/${added.id}`,
+      ),
   );
 
   api.patch(

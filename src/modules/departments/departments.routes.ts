@@ -1,7 +1,7 @@
-import { idempotencyOf } from '../../server/idempotency.js';
 import { Type } from 'typebox';
+import { answerIdempotent, IdempotencyHeaders } from '../../server/idempotency.js';
 import { contextOf, type Api } from '../../server/types.js';
-import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
+import { etagOf, IfMatchHeaders, versionFromIfMatch } from '../../shared/etag.js';
 import type { StaffMemberRecord } from './department-staff.repository.js';
 import type { DepartmentRecord } from './departments.repository.js';
 import {
@@ -35,9 +35,6 @@ function presentMember(
   return { ...member, createdAt: new Date(member.createdAt).toISOString() };
 }
 
-const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) });
-const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) });
-
 export function registerDepartmentRoutes(api: Api, departments: DepartmentsService): void {
   api.get(
     '/api/v1/departments',
@@ -68,17 +65,16 @@ export function registerDepartmentRoutes(api: Api, departments: DepartmentsServi
         response: { 201: DepartmentSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await departments.create(request.body, context, idempotencyOf(request, context));
-      const body = present(result.body);
-      if (result.replayed) void reply.header('idempotent-replayed', 'true');
-      return reply
-        .code(result.status as 201)
-        .header('location', `/api/v1/departments/${body.id}`)
-        .header('etag', etagOf(body.version))
-        .send(body);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        async (context, idempotency) => {
+          const result = await departments.create(request.body, context, idempotency);
+          return { ...result, body: present(result.body) };
+        },
+        (department) => `/api/v1/departments/${department.id}`,
+      ),
   );
 
   api.get(

@@ -1,14 +1,9 @@
 import { cacheKeys, cacheNamespaces, pageCodec, type CachedReads } from '../../cache/index.js';
 import { sqlState, type Database, type Queryable } from '../../db/index.js';
-import {
-  ConflictError,
-  NotFoundError,
-  PreconditionFailedError,
-  UnprocessableError,
-  ValidationError,
-} from '../../shared/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { RequestContext } from '../../shared/request-context.js';
+import { updateRefusal } from '../../shared/versioned-update.js';
 import type { AuditTrail } from '../audit/index.js';
 import {
   deleteStaffMember,
@@ -121,13 +116,11 @@ export class DepartmentsService {
         updateDepartmentIfVersion(tx, id, expectedVersion, normalised),
       );
       if (!updated) {
-        const current = await findDepartmentById(tx, id);
-        if (!current) throw new NotFoundError('There is no department with this id.');
-        if (current.archived)
-          throw new PreconditionFailedError('This department is archived; restore it before editing.');
-        throw new PreconditionFailedError(
-          `The department was changed by someone else (now version ${current.version}, you edited version ${expectedVersion}). Reload it and apply your change again.`,
-        );
+        throw updateRefusal(await findDepartmentById(tx, id), expectedVersion, {
+          notFound: 'There is no department with this id.',
+          archived: 'This department is archived; restore it before editing.',
+          subject: 'The department',
+        });
       }
       await this.audit.record(tx, context, {
         action: 'DEPARTMENT_UPDATED',

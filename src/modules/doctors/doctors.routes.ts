@@ -1,7 +1,6 @@
-import { idempotencyOf } from '../../server/idempotency.js';
-import { Type } from 'typebox';
+import { answerIdempotent, IdempotencyHeaders } from '../../server/idempotency.js';
 import { contextOf, type Api } from '../../server/types.js';
-import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
+import { etagOf, IfMatchHeaders, versionFromIfMatch } from '../../shared/etag.js';
 import type { DoctorRecord } from './doctors.repository.js';
 import {
   CreateDoctorBody,
@@ -22,9 +21,6 @@ function present(
     updatedAt: new Date(doctor.updatedAt).toISOString(),
   };
 }
-
-const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) });
-const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) });
 
 export function registerDoctorRoutes(api: Api, doctors: DoctorsService): void {
   api.get(
@@ -56,17 +52,16 @@ export function registerDoctorRoutes(api: Api, doctors: DoctorsService): void {
         response: { 201: DoctorSchema },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await doctors.create(request.body, context, idempotencyOf(request, context));
-      const body = present(result.body);
-      if (result.replayed) void reply.header('idempotent-replayed', 'true');
-      return reply
-        .code(result.status as 201)
-        .header('location', `/api/v1/doctors/${body.id}`)
-        .header('etag', etagOf(body.version))
-        .send(body);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        async (context, idempotency) => {
+          const result = await doctors.create(request.body, context, idempotency);
+          return { ...result, body: present(result.body) };
+        },
+        (doctor) => `/api/v1/doctors/${doctor.id}`,
+      ),
   );
 
   api.get(

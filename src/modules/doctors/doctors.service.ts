@@ -1,14 +1,9 @@
 import { cacheKeys, cacheNamespaces, pageCodec, type CachedReads } from '../../cache/index.js';
 import { sqlState, type Database, type Queryable } from '../../db/index.js';
-import {
-  ConflictError,
-  NotFoundError,
-  PreconditionFailedError,
-  UnprocessableError,
-  ValidationError,
-} from '../../shared/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { RequestContext } from '../../shared/request-context.js';
+import { updateRefusal } from '../../shared/versioned-update.js';
 import type { AuditTrail } from '../audit/index.js';
 import { findDepartmentById } from '../departments/index.js';
 import {
@@ -120,13 +115,11 @@ export class DoctorsService {
         updateDoctorIfVersion(tx, id, expectedVersion, normalised),
       );
       if (!updated) {
-        const current = await findDoctorById(tx, id);
-        if (!current) throw new NotFoundError('There is no doctor with this id.');
-        if (current.archived)
-          throw new PreconditionFailedError('This doctor is archived; restore the record before editing.');
-        throw new PreconditionFailedError(
-          `The doctor was changed by someone else (now version ${current.version}, you edited version ${expectedVersion}). Reload it and apply your change again.`,
-        );
+        throw updateRefusal(await findDoctorById(tx, id), expectedVersion, {
+          notFound: 'There is no doctor with this id.',
+          archived: 'This doctor is archived; restore the record before editing.',
+          subject: 'The doctor',
+        });
       }
       await this.audit.record(tx, context, {
         action: 'DOCTOR_UPDATED',

@@ -1,7 +1,6 @@
-import { idempotencyOf } from '../../server/idempotency.js';
-import { Type } from 'typebox';
+import { answerIdempotent, IdempotencyHeaders } from '../../server/idempotency.js';
 import { contextOf, type Api } from '../../server/types.js';
-import { etagOf, versionFromIfMatch } from '../../shared/etag.js';
+import { etagOf, IfMatchHeaders, versionFromIfMatch } from '../../shared/etag.js';
 import type { PatientRecord } from './patients.repository.js';
 import {
   PatientIdParams,
@@ -23,9 +22,6 @@ function present<T extends PatientRecord>(
     updatedAt: new Date(patient.updatedAt).toISOString(),
   };
 }
-
-const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) });
-const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) });
 
 export function registerPatientRoutes(api: Api, patients: PatientsService): void {
   api.get(
@@ -54,17 +50,16 @@ export function registerPatientRoutes(api: Api, patients: PatientsService): void
         response: { 201: RegisteredPatient },
       },
     },
-    async (request, reply) => {
-      const context = contextOf(request);
-      const result = await patients.register(request.body, context, idempotencyOf(request, context));
-      const body = present(result.body);
-      if (result.replayed) void reply.header('idempotent-replayed', 'true');
-      return reply
-        .code(result.status as 201)
-        .header('location', `/api/v1/patients/${body.id}`)
-        .header('etag', etagOf(body.version))
-        .send(body);
-    },
+    async (request, reply) =>
+      answerIdempotent(
+        request,
+        reply,
+        async (context, idempotency) => {
+          const result = await patients.register(request.body, context, idempotency);
+          return { ...result, body: present(result.body) };
+        },
+        (patient) => `/api/v1/patients/${patient.id}`,
+      ),
   );
 
   api.get(

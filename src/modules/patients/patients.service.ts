@@ -1,13 +1,9 @@
 import { cacheKeys, cacheNamespaces, recordCodec, type CachedReads } from '../../cache/index.js';
 import type { Database } from '../../db/index.js';
-import {
-  ConflictError,
-  NotFoundError,
-  PreconditionFailedError,
-  ValidationError,
-} from '../../shared/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { RequestContext } from '../../shared/request-context.js';
+import { updateRefusal } from '../../shared/versioned-update.js';
 import type { AuditTrail } from '../audit/index.js';
 import { FieldDecryptionError, type FieldCipher } from '../security/index.js';
 import {
@@ -160,13 +156,11 @@ export class PatientsService {
         actorId(context),
       );
       if (!updated) {
-        const current = await findPatientById(tx, id);
-        if (!current) throw new NotFoundError('There is no patient with this id.');
-        if (current.archived)
-          throw new PreconditionFailedError('This patient record is archived; restore it before editing.');
-        throw new PreconditionFailedError(
-          `The record was changed by someone else (now version ${current.version}, you edited version ${expectedVersion}). Reload it and apply your change again.`,
-        );
+        throw updateRefusal(await findPatientById(tx, id), expectedVersion, {
+          notFound: 'There is no patient with this id.',
+          archived: 'This patient record is archived; restore it before editing.',
+          subject: 'The record',
+        });
       }
       await this.audit.record(tx, context, {
         action: 'PATIENT_UPDATED',
