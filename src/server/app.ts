@@ -217,6 +217,7 @@ export function createServices(
   const careTeam = new CareTeamService(db, audit, patientAccess);
   const clinicalAccess = new ClinicalAccess(patientAccess);
   const history = new HistoryService(db, audit, clinicalAccess, config.hospital.timezone);
+  const patientMerges = new PatientMergeService(db, audit, cache);
   const documents = new DocumentsService(
     db,
     audit,
@@ -252,7 +253,7 @@ export function createServices(
     users,
     accessReview: new AccessReviewService(users, audit),
     patients: new PatientsService(db, audit, cache, fieldCipher, readDb),
-    patientMerges: new PatientMergeService(db, audit, cache),
+    patientMerges,
     patientDuplicates: new PatientDuplicatesService(db, audit),
     departments: new DepartmentsService(db, audit, cache),
     doctors: new DoctorsService(db, audit, cache),
@@ -266,6 +267,7 @@ export function createServices(
       clinicalAccess,
       config.hospital.timezone,
       {
+        appointments: (tx, from, to, context) => patientMerges.moveAppointments(tx, from, to, context),
         historyEntries: (tx, from, to, context) => history.movePatientRecords(tx, from, to, context),
         careTeamMembers: (tx, from, to, context) => careTeam.movePatientRecords(tx, from, to, context),
         documents: (tx, from, to, context) => documents.movePatientRecords(tx, from, to, context),

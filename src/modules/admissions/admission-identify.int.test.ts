@@ -4,16 +4,29 @@ import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import { auditActions, bearer, registerPatient } from '../../../tests/support/clinical-factories.js';
 import { multipartBody, PNG_1X1 } from '../../../tests/support/uploads.js';
+import {
+  bookAppointment,
+  createDepartment,
+  createDoctor,
+} from '../../../tests/support/scheduling-factories.js';
 
 describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) => {
   let t: TestApp;
   let staff: string;
   let doctor: string;
+  /** Two doctor records on the default hours (Mon-Fri 08:00-17:00) to book appointments with. */
+  let doctorIds: [string, string];
 
   beforeAll(async () => {
     t = await buildTestApp(kind, { 'hospital.timezone': 'Europe/Berlin' });
     staff = await t.userToken('staff');
     doctor = await t.userToken('doctor');
+    const admin = await t.adminToken();
+    const departmentId = (await createDepartment(t, admin)).id;
+    doctorIds = [
+      (await createDoctor(t, admin, departmentId)).id,
+      (await createDoctor(t, admin, departmentId)).id,
+    ];
   });
   afterAll(async () => t?.close());
 
@@ -30,6 +43,22 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
       },
     });
     expect(response.statusCode).toBe(201);
+    return response.json();
+  }
+
+  async function book(patientId: string, start: string, end: string, doctor = 0): Promise<{ id: string }> {
+    const booked = await bookAppointment(t, staff, { patientId, doctorId: doctorIds[doctor], start, end });
+    expect(booked.statusCode, booked.body).toBe(201);
+    return booked.json();
+  }
+
+  async function appointmentOf(id: string): Promise<{ patientId: string; status: string }> {
+    const response = await t.app.api.inject({
+      method: 'GET',
+      url: `/api/v1/appointments/${id}`,
+      headers: bearer(staff),
+    });
+    expect(response.statusCode, response.body).toBe(200);
     return response.json();
   }
 
@@ -103,6 +132,8 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
       payload,
     });
     expect(photo.statusCode, photo.body).toBe(201);
+    // A follow-up booked under the temporary record before anyone knew who he was.
+    const followUp = await book(temporaryId, '2030-07-17T09:00:00Z', '2030-07-17T09:30:00Z');
     const registered = await registerPatient(t, staff, {
       name: 'Walter Wanderer',
       dateOfBirth: '1964-03-03',
@@ -160,6 +191,14 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
     });
     expect(byPatient.json().items.map((item: { id: string }) => item.id)).toEqual([admission.id]);
 
+    expect(await appointmentOf(followUp.id)).toMatchObject({ patientId: registered.id, status: 'scheduled' });
+    const appointments = await t.app.api.inject({
+      method: 'GET',
+      url: `/api/v1/appointments?patientId=${temporaryId}`,
+      headers: bearer(staff),
+    });
+    expect(appointments.json().items).toEqual([]);
+
     const documents = await t.app.api.inject({
       method: 'GET',
       url: `/api/v1/patients/${registered.id}/documents`,
@@ -177,10 +216,22 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
       expect.arrayContaining([
         'HISTORY_ENTRIES_REASSIGNED',
         'DOCUMENTS_REASSIGNED',
+        'APPOINTMENTS_REASSIGNED',
         'ADMISSION_PATIENT_IDENTIFIED',
       ]),
     );
     expect(await auditActions(t, temporaryId)).toContain('PATIENT_MERGED');
+    const audited = await t.database.db.query<{ action: string; details: any }>(
+      `SELECT action, details FROM audit_events
+        WHERE action IN ('APPOINTMENTS_REASSIGNED', 'PATIENT_MERGED') AND patient_id IN ($1, $2)`,
+      [registered.id, temporaryId],
+    );
+    const detailsOf = (action: string) => audited.rows.find((row) => row.action === action)?.details;
+    expect(detailsOf('APPOINTMENTS_REASSIGNED')).toEqual({
+      fromPatientId: temporaryId,
+      appointmentIds: [followUp.id],
+    });
+    expect(detailsOf('PATIENT_MERGED').moved).toMatchObject({ appointments: 1, admissions: 1 });
     const writeToMerged = await t.app.api.inject({
       method: 'POST',
       url: `/api/v1/patients/${temporaryId}/history`,
@@ -228,5 +279,36 @@ describe.each(DATABASE_KINDS)('unidentified emergency patients on %s', (kind) =>
       payload: {},
     });
     expect((await identify(unknown.id, registered.id)).statusCode).toBe(200);
+  });
+
+  it('refuses, changing nothing, while the two records have overlapping active appointments', async () => {
+    const registered = await registerPatient(t, staff);
+    const unknown = await admitUnknown(45);
+    const kept = await book(registered.id, '2030-07-18T09:00:00Z', '2030-07-18T10:00:00Z');
+    const clash = await book(unknown.patient.id, '2030-07-18T09:30:00Z', '2030-07-18T10:00:00Z', 1);
+
+    const refused = await identify(unknown.id, registered.id);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toContain(clash.id);
+    expect(refused.json().detail).toContain('identify the patient again');
+    expect((await appointmentOf(clash.id)).patientId).toBe(unknown.patient.id);
+    expect((await appointmentOf(kept.id)).patientId).toBe(registered.id);
+    const stillUnknown = await t.app.api.inject({
+      method: 'GET',
+      url: `/api/v1/admissions/${unknown.id}`,
+      headers: bearer(staff),
+    });
+    expect(stillUnknown.json().patient.id).toBe(unknown.patient.id);
+
+    // The duplicate booking cancelled, the identification goes through and the cancelled one moves too.
+    const cancelled = await t.app.api.inject({
+      method: 'POST',
+      url: `/api/v1/appointments/${clash.id}/cancel`,
+      headers: bearer(staff),
+      payload: {},
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect((await identify(unknown.id, registered.id)).statusCode).toBe(200);
+    expect(await appointmentOf(clash.id)).toMatchObject({ patientId: registered.id, status: 'cancelled' });
   });
 });

@@ -1,25 +1,18 @@
 import type { Api } from '../../server/types.js';
+import { DASHBOARD_FIGURE_WRITES } from './dashboard.schemas.js';
 import type { DashboardService } from './dashboard.service.js';
 
 /**
- * The routes whose writes change a figure of the dashboard: patients registered or merged, appointments,
- * admissions, invoices and payments. Every successful write through one of them drops the cached
- * dashboard (on every instance, when Redis is shared) before its response is sent, so that a user who
- * registers a patient and opens the start page through another instance sees the new count.
+ * The writes that change a figure of the dashboard, as `METHOD /route/:pattern`. Every successful one
+ * drops the cached dashboard (on every instance, when Redis is shared) before its response is sent, so
+ * that a user who registers a patient and opens the start page through another instance sees the new
+ * count; any other write leaves the cache warm.
  */
-const COUNTED_ROUTES = [
-  '/api/v1/patients',
-  '/api/v1/appointments',
-  '/api/v1/admissions',
-  '/api/v1/invoices',
-  '/api/v1/payments',
-] as const;
-
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const FIGURE_WRITES: ReadonlySet<string> = new Set(Object.values(DASHBOARD_FIGURE_WRITES).flat());
 
 export function changesDashboard(method: string, route: string | undefined, status: number): boolean {
-  if (READS.has(method) || status < 200 || status >= 300 || route === undefined) return false;
-  return COUNTED_ROUTES.some((prefix) => route === prefix || route.startsWith(`${prefix}/`));
+  if (status < 200 || status >= 300 || route === undefined) return false;
+  return FIGURE_WRITES.has(`${method} ${route}`);
 }
 
 /** Registers the hook; call before the routes so that it applies to all of them. */

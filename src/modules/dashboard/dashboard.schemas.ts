@@ -51,3 +51,53 @@ export const DashboardSchema = Type.Object({
   ),
 });
 export type Dashboard = Static<typeof DashboardSchema>;
+
+/** A successful write through a route, as Fastify names it: the method and `request.routeOptions.url`. */
+export type FigureWrite = `${'POST' | 'PUT' | 'PATCH' | 'DELETE'} /api/v1/${string}`;
+
+/** The parts of the dashboard that are figures (not its date, zone or timestamp). */
+export type DashboardFigure = Exclude<keyof Dashboard, 'date' | 'timeZone' | 'generatedAt'>;
+
+/**
+ * For each figure, the write routes whose success can change it: each one drops the cached dashboard on
+ * every instance (dashboard-freshness.ts). A new figure does not compile until it names its writes here,
+ * and a write that can change a figure but is left out shows a stale figure until cache.ttl.dashboard.
+ * Writes that change no figure (history, documents, care team, coverages, drafts) are left out on
+ * purpose so that they keep the cache warm. Writes made outside the API (CLI, seed) wait for the TTL.
+ */
+export const DASHBOARD_FIGURE_WRITES = {
+  patients: [
+    // Active records and this month's registrations: registered, archived, merged away and back.
+    'POST /api/v1/patients',
+    'POST /api/v1/patients/:id/archive',
+    'POST /api/v1/patients/:id/restore',
+    'POST /api/v1/patients/merges',
+    'POST /api/v1/patients/merges/:id/undo',
+    // An unknown emergency patient gets a temporary record, archived as merged once identified.
+    'POST /api/v1/admissions',
+    'POST /api/v1/admissions/:id/identify',
+  ],
+  appointmentsToday: [
+    'POST /api/v1/appointments',
+    'POST /api/v1/appointments/:id/reschedule',
+    'POST /api/v1/appointments/:id/check-in',
+    'POST /api/v1/appointments/:id/complete',
+    'POST /api/v1/appointments/:id/cancel',
+    'POST /api/v1/appointments/:id/no-show',
+  ],
+  openAdmissions: [
+    // A transfer keeps the admission open at its priority, so it is not listed.
+    'POST /api/v1/admissions',
+    'PATCH /api/v1/admissions/:id',
+    'POST /api/v1/admissions/:id/discharge',
+  ],
+  revenue: [
+    // Drafts (created, edited, reissued) are not counted; issuing and voiding are.
+    'POST /api/v1/invoices/:id/issue',
+    'POST /api/v1/invoices/:id/void',
+    'POST /api/v1/payments',
+    'POST /api/v1/payments/:id/refund',
+    // The payer's payment is posted to the invoice as an insurance payment.
+    'POST /api/v1/claims/:id/payment',
+  ],
+} as const satisfies Record<DashboardFigure, readonly FigureWrite[]>;

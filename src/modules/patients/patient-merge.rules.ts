@@ -16,11 +16,15 @@ interface AppointmentOverlap {
   readonly survivorEnd: Date;
 }
 
-/** Mirrors appointments_patient_busy: one active appointment per patient at a time. */
+/**
+ * Mirrors appointments_patient_busy: one active appointment per patient at a time. `retry` ends the
+ * message: what to do once the clash is resolved (a merge, or the identification of an unknown patient).
+ */
 export async function refuseOverlappingAppointments(
   db: Queryable,
   survivorId: string,
   mergedId: string,
+  retry = 'merge again',
 ): Promise<void> {
   const result = await db.query<AppointmentOverlap>(
     `SELECT merged.id AS "mergedAppointmentId", survivor.id AS "survivorAppointmentId",
@@ -44,7 +48,7 @@ export async function refuseOverlappingAppointments(
     )
     .join('; ');
   throw new ConflictError(
-    `The two patients have overlapping active appointments: ${overlaps}. Cancel or reschedule one appointment of each overlapping pair (usually the duplicate booking of the merged patient), then merge again. Nothing was changed.`,
+    `The two patients have overlapping active appointments: ${overlaps}. Cancel or reschedule one appointment of each overlapping pair (usually the duplicate booking of the merged patient), then ${retry}. Nothing was changed.`,
   );
 }
 

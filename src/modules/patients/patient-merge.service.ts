@@ -214,6 +214,41 @@ export class PatientMergeService {
     return undone;
   }
 
+  /**
+   * Moves one patient record's appointments to another in the caller's transaction, as a merge moves
+   * them: refused (409, nothing changed) when an active appointment of each overlaps, since a patient is
+   * booked once at a time; the rows keep their history and get a new version. Used when an unknown
+   * emergency patient is identified (the caller holds both patient rows FOR UPDATE). Audited under the
+   * receiving patient with the ids moved; returns how many moved.
+   */
+  async moveAppointments(
+    tx: Transaction,
+    fromPatientId: string,
+    toPatientId: string,
+    context: RequestContext,
+  ): Promise<number> {
+    await refuseOverlappingAppointments(tx, toPatientId, fromPatientId, 'identify the patient again');
+    const link = (await findPatientLinks(tx)).find(
+      (candidate) =>
+        candidate.schema === 'public' &&
+        candidate.table === 'appointments' &&
+        candidate.column === 'patient_id',
+    );
+    if (!link) throw new Error('appointments.patient_id is not a foreign key to patients');
+    const moved = await moveLinkedRows(tx, link, fromPatientId, toPatientId, actorId(context));
+    const appointmentIds = moved.keys.map((key) => key['id']);
+    if (appointmentIds.length > 0) {
+      await this.audit.record(tx, context, {
+        action: 'APPOINTMENTS_REASSIGNED',
+        entityType: 'patient',
+        entityId: toPatientId,
+        patientId: toPatientId,
+        details: { fromPatientId, appointmentIds },
+      });
+    }
+    return appointmentIds.length;
+  }
+
   async get(id: string, context: RequestContext): Promise<PatientMergeRecord> {
     return this.db.transaction(async (tx) => {
       const record = await findPatientMerge(tx, id);
