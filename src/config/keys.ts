@@ -228,6 +228,11 @@ export const CONFIG_KEYS = {
     default: '15m',
     doc: 'A session unused this long is ended (automatic logoff).',
   },
+  'security.session.cache-ttl': {
+    type: 'duration',
+    default: '10s',
+    doc: 'Longest an instance trusts a session it checked without asking the database again; every instance forgets a session the moment it ends or its user changes (database notifications). 0 checks every request.',
+  },
   'security.session.absolute-timeout': {
     type: 'duration',
     default: '12h',

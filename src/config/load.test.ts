@@ -26,6 +26,7 @@ describe('configuration', () => {
     expect(config.security.session).toEqual({
       idleTimeoutMs: 15 * 60_000,
       absoluteTimeoutMs: 12 * 3_600_000,
+      cacheTtlMs: 10_000,
     });
     expect(config.dataDir).toBe('/srv/medisys/data');
     expect(config.uploadsDir).toBe('/srv/medisys/data/uploads');

@@ -68,7 +68,11 @@ export interface AppConfig {
   };
   readonly security: {
     readonly lockout: { readonly maxAttempts: number; readonly durationMs: number };
-    readonly session: { readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number };
+    readonly session: {
+      readonly idleTimeoutMs: number;
+      readonly absoluteTimeoutMs: number;
+      readonly cacheTtlMs: number;
+    };
     readonly mfa: {
       /** Roles whose users must have MFA; without it they may only enrol (`security.mfa.required-roles`). */
       readonly requiredRoles: readonly Role[];
@@ -399,6 +403,7 @@ export function loadConfig(options: LoadOptions): AppConfig {
       session: {
         idleTimeoutMs: number('security.session.idle-timeout'),
         absoluteTimeoutMs: number('security.session.absolute-timeout'),
+        cacheTtlMs: number('security.session.cache-ttl'),
       },
       mfa: {
         requiredRoles: mfaRoles.filter(isRole),

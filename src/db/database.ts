@@ -62,7 +62,26 @@ export interface Database extends Queryable {
   statistics(): PoolStatistics;
   /** Connections that could not be opened since start. */
   connectionFailures(): number;
+  /** Subscribes to NOTIFY on `channel` (on the primary), reconnecting by itself after a loss. */
+  listen(channel: string, handlers: ListenHandlers): Subscription;
   close(): Promise<void>;
+}
+
+export interface ListenHandlers {
+  /** A notification's payload, once its transaction has committed. */
+  readonly onMessage: (payload: string) => void;
+  /** False as soon as notifications may be missed (connection lost), true once listening again. */
+  readonly onState: (listening: boolean) => void;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** Channel names are identifiers written into LISTEN, never user input: keep them plain. */
+export function checkedChannel(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid notification channel "${channel}"`);
+  return channel;
 }
 
 export interface TransactionOptions {

@@ -15,6 +15,9 @@ import {
   type QueryResult,
   type Transaction,
   type TransactionOptions,
+  checkedChannel,
+  type ListenHandlers,
+  type Subscription,
 } from './database.js';
 import { acquireDirectoryLock, type DirectoryLock } from './directory-lock.js';
 import { migrate } from './migrator.js';
@@ -128,6 +131,20 @@ export class EmbeddedDatabase implements Database {
       query: (text, params) => this.query(text, params),
       executeScript: (sql) => this.executeScript(sql),
     });
+  }
+
+  listen(channel: string, handlers: ListenHandlers): Subscription {
+    // One process owns the data directory, so every change is made here and notified in-process.
+    const subscribed = this.pglite.listen(checkedChannel(channel), handlers.onMessage).then((unlisten) => {
+      handlers.onState(true);
+      return unlisten;
+    });
+    return {
+      close: async () => {
+        handlers.onState(false);
+        if (!this.pglite.closed) await (await subscribed)();
+      },
+    };
   }
 
   async ping(timeoutMs: number): Promise<number> {

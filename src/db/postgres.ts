@@ -11,6 +11,9 @@ import {
   type QueryResult,
   type Transaction,
   type TransactionOptions,
+  checkedChannel,
+  type ListenHandlers,
+  type Subscription,
 } from './database.js';
 
 export interface PostgresOptions {
@@ -184,8 +187,97 @@ export class PostgresDatabase implements Database {
     return this.failures;
   }
 
+  listen(channel: string, handlers: ListenHandlers): Subscription {
+    const listener = new Listener(
+      {
+        connectionString: this.options.url,
+        connectionTimeoutMillis: this.options.connectionTimeoutMs,
+        application_name: `${this.options.applicationName ?? 'medisys'}-listen`,
+      },
+      checkedChannel(channel),
+      handlers,
+    );
+    listener.start();
+    return listener;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
+
+/**
+ * A connection of its own, outside the pool, that holds `LISTEN channel`. When it is lost (a database
+ * restart, a terminated backend) the subscriber hears `onState(false)` at once and the listener
+ * reconnects with a growing pause; `onState(true)` comes only once LISTEN is in place again.
+ */
+class Listener implements Subscription {
+  private client: pg.Client | undefined;
+  private closed = false;
+  private pauseMs = RECONNECT_MIN_MS;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly channel: string,
+    private readonly handlers: ListenHandlers,
+  ) {}
+
+  start(): void {
+    void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client(this.config);
+    this.client = client;
+    let lost = false;
+    const onLoss = (): void => {
+      if (lost) return;
+      lost = true;
+      this.handlers.onState(false);
+      client.removeAllListeners('notification');
+      void client.end().catch(() => undefined);
+      this.retry();
+    };
+    client.on('error', onLoss);
+    client.on('end', onLoss);
+    client.on('notification', (message) => {
+      if (message.channel === this.channel) this.handlers.onMessage(message.payload ?? '');
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${this.channel}`);
+    } catch {
+      onLoss();
+      return;
+    }
+    if (this.closed || lost) return;
+    this.pauseMs = RECONNECT_MIN_MS;
+    this.handlers.onState(true);
+  }
+
+  private retry(): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => void this.connect(), this.pauseMs);
+    this.timer.unref();
+    this.pauseMs = Math.min(this.pauseMs * 2, RECONNECT_MAX_MS);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    client.removeAllListeners('end');
+    client.removeAllListeners('error');
+    client.on('error', () => undefined);
+    this.handlers.onState(false);
+    await client.end().catch(() => undefined);
   }
 }
 

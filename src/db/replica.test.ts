@@ -30,6 +30,7 @@ function fakeDatabase(answers: Record<string, Answer>): Database & { statements:
     ping: async () => 1,
     statistics: () => stats,
     connectionFailures: () => 0,
+    listen: () => ({ close: async () => undefined }),
     close: async () => undefined,
   };
 }

@@ -10,6 +10,8 @@ import {
   type QueryResult,
   type Transaction,
   type TransactionOptions,
+  type ListenHandlers,
+  type Subscription,
 } from './database.js';
 import { PostgresDatabase } from './postgres.js';
 import { ReplicaMonitor, type ReplicaStatus, type ReplicaUnusableReason } from './replica-monitor.js';
@@ -124,6 +126,10 @@ export class ReplicaRoutedDatabase implements Database {
       },
       () => this.primary.transaction(work, options),
     );
+  }
+
+  listen(channel: string, handlers: ListenHandlers): Subscription {
+    return this.primary.listen(channel, handlers);
   }
 
   async withConnection<T>(

@@ -107,7 +107,7 @@ export class Metrics {
       this.securityDetections.inc({ event }, 0);
     // Zero series from the start, so rates and alerts have data before the first event.
     for (const outcome of ['success', 'failure', 'locked']) this.logins.inc({ outcome }, 0);
-    for (const cache of ['patients', 'doctors', 'departments', 'dashboard']) {
+    for (const cache of ['patients', 'doctors', 'departments', 'dashboard', 'sessions']) {
       for (const result of ['hit', 'miss', 'bypass']) this.cacheRequests.inc({ cache, result }, 0);
     }
     for (const operation of ['read', 'write', 'invalidate']) this.cacheErrors.inc({ operation }, 0);

@@ -88,6 +88,8 @@ import {
   registerUserRoutes,
   SessionsService,
   UsersService,
+  SessionCache,
+  SESSION_CHANGES_CHANNEL,
 } from '../modules/users/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import {
@@ -145,6 +147,8 @@ export interface AppServices {
   readonly auth: AuthService;
   readonly mfa: MfaService;
   readonly sessions: SessionsService;
+  /** Sessions this instance checked in the last seconds (buildApp keeps it in step with the database). */
+  readonly sessionCache: SessionCache;
   readonly users: UsersService;
   readonly patients: PatientsService;
   readonly patientMerges: PatientMergeService;
@@ -201,6 +205,8 @@ export interface MediSysApp {
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Sessions one instance remembers at most (the oldest goes first): a few bytes each. */
+const SESSION_CACHE_ENTRIES = 20_000;
 
 export function createServices(
   config: AppConfig,
@@ -228,9 +234,14 @@ export function createServices(
   const readDb = dependencies.replica ?? db;
   const payments = new PaymentsService(db, audit, config.hospital.timezone);
   const clock = dependencies.clock ?? systemClock;
-  const failedAttempts = new FailedAttempts(db, config, loggers, metrics);
-  const mfa = new MfaService(db, audit, loggers, config, failedAttempts, clock);
-  const users = new UsersService(db, audit, loggers);
+  const sessionCache = new SessionCache({
+    ttlMs: config.security.session.cacheTtlMs,
+    maxEntries: SESSION_CACHE_ENTRIES,
+    onLookup: (result) => metrics.cacheRequests.inc({ cache: 'sessions', result }),
+  });
+  const failedAttempts = new FailedAttempts(db, config, loggers, metrics, sessionCache);
+  const mfa = new MfaService(db, audit, loggers, config, failedAttempts, clock, sessionCache);
+  const users = new UsersService(db, audit, loggers, sessionCache);
   return {
     invoices: new InvoicesService(db, audit, config.hospital.timezone),
     payments,
@@ -247,9 +258,10 @@ export function createServices(
     reports: new ReportsService(readDb, db, audit, config.hospital.timezone),
     dashboard: new DashboardService(readDb, config.hospital.timezone, cache),
     audit,
-    auth: new AuthService(db, config, loggers, metrics, mfa, failedAttempts, clock),
+    auth: new AuthService(db, config, loggers, metrics, mfa, failedAttempts, clock, sessionCache),
     mfa,
-    sessions: new SessionsService(db, config, loggers, clock),
+    sessions: new SessionsService(db, config, loggers, clock, sessionCache),
+    sessionCache,
     users,
     accessReview: new AccessReviewService(users, audit),
     patients: new PatientsService(db, audit, cache, fieldCipher, readDb),
@@ -336,6 +348,13 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
     cache: dependencies.cacheStore,
   });
   const services = createServices(config, { ...dependencies, replica, cache: cache.reads }, metrics);
+  // Sessions are remembered only while every change to them is heard (migration 0021's notifications).
+  const sessionChanges = services.sessionCache.enabled
+    ? db.listen(SESSION_CHANGES_CHANNEL, {
+        onMessage: (userId) => services.sessionCache.changed(userId),
+        onState: (listening) => services.sessionCache.setListening(listening),
+      })
+    : undefined;
   const health = new HealthService([
     databaseIndicator(db),
     cache.indicator,
@@ -522,6 +541,7 @@ export async function buildApp(config: AppConfig, dependencies: AppDependencies)
       shuttingDown = true;
       await Promise.all([api.close(), management.close()]);
       await throttling?.close();
+      await sessionChanges?.close();
       // A replica pool the caller passed in is the caller's to close.
       if (ownReplica) await replica?.close();
       else replica?.monitor.stop();

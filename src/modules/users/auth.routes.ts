@@ -59,7 +59,7 @@ export function registerAuthRoutes(api: Api, services: AuthRouteServices): void 
       schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null() } },
     },
     async (request, reply) => {
-      await auth.logout(authOf(request).sessionId);
+      await auth.logout(authOf(request));
       clearSessionCookies(request, reply);
       return reply.code(204).send(null);
     },

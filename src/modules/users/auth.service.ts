@@ -9,6 +9,7 @@ import type { Actor, RequestContext, Role } from '../../shared/request-context.j
 import type { FailedAttempts } from './failed-attempts.js';
 import { MFA_INVALID, MfaService } from './mfa.service.js';
 import { hashPassword, passwordNeedsRehash, passwordProblems, verifyPassword } from './passwords.js';
+import type { CachedSession, SessionCache } from './session-cache.js';
 import { clearSoftLockout, isSoftLock } from './soft-lockout.js';
 import {
   deleteSession,
@@ -54,6 +55,8 @@ export interface Authenticated {
 }
 
 const INVALID_CREDENTIALS = 'The username or password is incorrect.';
+/** A session in use has its last_seen_at written at most this often (findOpenSession's needsTouch). */
+const TOUCH_INTERVAL_MS = 15_000;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -86,6 +89,7 @@ export class AuthService {
     private readonly mfa: MfaService,
     private readonly failures: FailedAttempts,
     private readonly clock: Clock,
+    private readonly sessionCache: SessionCache,
   ) {}
 
   /** security.session.idle-timeout in seconds: the web UI warns before it and signs out at it. */
@@ -154,6 +158,7 @@ export class AuthService {
       }
     }
     if (liftingSoftLock && (await clearSoftLockout(this.db, user.id))) {
+      this.sessionCache.changed(user.id);
       this.loggers.security('ACCOUNT_UNLOCKED', {
         ...userFields,
         reason: 'signed in with password and MFA code',
@@ -210,9 +215,21 @@ export class AuthService {
   async authenticate(token: string): Promise<Authenticated | undefined> {
     if (token.length < 20 || token.length > 200) return undefined;
     const now = this.clock.now();
+    const tokenHash = hashToken(token);
+    const cached = this.sessionCache.find(tokenHash, now.getTime());
+    // The remembered last use is never later than the database's: a session it shows as idle too
+    // long may have been used through another instance since, so the database decides.
+    if (cached && this.stillOpen(cached, now.getTime())) {
+      if (now.getTime() - cached.lastSeenMs > TOUCH_INTERVAL_MS) {
+        await touchSession(this.db, cached.authenticated.sessionId, now);
+        cached.lastSeenMs = now.getTime();
+      }
+      return cached.authenticated;
+    }
+    const generation = this.sessionCache.currentGeneration();
     const session = await findOpenSession(
       this.db,
-      hashToken(token),
+      tokenHash,
       this.config.security.session.idleTimeoutMs,
       now,
     );
@@ -227,6 +244,7 @@ export class AuthService {
     if (endReason) {
       if (timedOut) await deleteSession(this.db, session.sessionId);
       else await endSession(this.db, session.sessionId, endReason);
+      this.sessionCache.changed(session.userId);
       this.loggers.security('SESSION_ENDED', {
         userId: session.userId,
         username: session.username,
@@ -236,7 +254,7 @@ export class AuthService {
       return undefined;
     }
     if (session.needsTouch) await touchSession(this.db, session.sessionId, now);
-    return {
+    const authenticated: Authenticated = {
       sessionId: session.sessionId,
       actor: { userId: session.userId, username: session.username, role: session.role },
       mustChangePassword: session.mustChangePassword,
@@ -245,10 +263,29 @@ export class AuthService {
       mfaVerifiedAt: session.mfaVerifiedAt,
       csrfToken: csrfTokenFor(token),
     };
+    this.sessionCache.store(
+      tokenHash,
+      {
+        authenticated,
+        expiresAtMs: session.expiresAt.getTime(),
+        lastSeenMs: session.needsTouch ? now.getTime() : session.lastSeenAt.getTime(),
+        storedAtMs: now.getTime(),
+      },
+      generation,
+    );
+    return authenticated;
   }
 
-  async logout(sessionId: string): Promise<void> {
-    await endSession(this.db, sessionId, 'logout');
+  /** Neither timeout has passed by the remembered times (idle: by the last use this instance knows). */
+  private stillOpen(cached: CachedSession, nowMs: number): boolean {
+    return (
+      nowMs < cached.expiresAtMs && nowMs < cached.lastSeenMs + this.config.security.session.idleTimeoutMs
+    );
+  }
+
+  async logout(authenticated: Authenticated): Promise<void> {
+    await endSession(this.db, authenticated.sessionId, 'logout');
+    this.sessionCache.changed(authenticated.actor.userId);
   }
 
   /** Changes the caller's own password; every other session of theirs ends. */
@@ -278,6 +315,7 @@ export class AuthService {
       await updatePassword(tx, user.id, passwordHash, false);
       return endUserSessions(tx, user.id, 'password changed', authenticated.sessionId);
     });
+    this.sessionCache.changed(user.id);
     this.loggers.security('PASSWORD_CHANGED', {
       userId: user.id,
       username: user.username,

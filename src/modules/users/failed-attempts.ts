@@ -3,6 +3,7 @@ import type { Database } from '../../db/index.js';
 import type { Loggers, SecurityEventFields } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { recordFailedAttempt } from './users.repository.js';
+import type { SessionChanges } from './session-cache.js';
 
 /**
  * Counts a failed proof of identity (a wrong password, or a wrong MFA code at sign-in or step-up)
@@ -15,6 +16,7 @@ export class FailedAttempts {
     private readonly config: AppConfig,
     private readonly loggers: Loggers,
     private readonly metrics: Metrics,
+    private readonly sessionChanges: SessionChanges,
   ) {}
 
   async count(userId: string, fields: SecurityEventFields, reason: string): Promise<void> {
@@ -27,6 +29,7 @@ export class FailedAttempts {
       failedAttempts: attempt.failedAttempts,
     });
     if (attempt.lockedNow) {
+      this.sessionChanges.changed(userId);
       this.loggers.security('ACCOUNT_LOCKED', {
         ...fields,
         reason: `${attempt.failedAttempts} failed sign-ins`,

@@ -19,6 +19,7 @@ import {
   useRecoveryCode,
   type MfaState,
 } from './mfa.repository.js';
+import type { SessionChanges } from './session-cache.js';
 import { endUserSessions } from './sessions.repository.js';
 import {
   hashRecoveryCode,
@@ -68,6 +69,7 @@ export class MfaService {
     private readonly config: AppConfig,
     private readonly failures: FailedAttempts,
     private readonly clock: Clock,
+    private readonly sessionChanges: SessionChanges,
   ) {}
 
   /** Whether users of `role` must have MFA on (`security.mfa.required-roles`). */
@@ -175,6 +177,7 @@ export class MfaService {
       await replaceRecoveryCodes(tx, actor.userId, recoveryCodes.map(hashRecoveryCode));
       await markSessionMfaVerified(tx, authenticated.sessionId, now);
       await endUserSessions(tx, actor.userId, 'mfa enabled', authenticated.sessionId);
+      tx.afterCommit(() => this.sessionChanges.changed(actor.userId));
       await this.audit.record(tx, context, {
         action: 'USER_MFA_ENABLED',
         entityType: 'user',
@@ -191,6 +194,7 @@ export class MfaService {
     await this.requireCode(authenticated, code, context, 'disabling MFA');
     await this.db.transaction(async (tx) => {
       await clearMfa(tx, actor.userId);
+      tx.afterCommit(() => this.sessionChanges.changed(actor.userId));
       await this.audit.record(tx, context, {
         action: 'USER_MFA_DISABLED',
         entityType: 'user',
@@ -208,6 +212,7 @@ export class MfaService {
     await this.db.transaction(async (tx) => {
       await clearMfa(tx, userId);
       await endUserSessions(tx, userId, 'mfa reset');
+      tx.afterCommit(() => this.sessionChanges.changed(userId));
       await this.audit.record(tx, context, {
         action: 'USER_MFA_RESET',
         entityType: 'user',
@@ -251,6 +256,7 @@ export class MfaService {
     await this.requireCode(authenticated, code, context, 'step-up');
     const now = this.clock.now();
     await markSessionMfaVerified(this.db, authenticated.sessionId, now);
+    this.sessionChanges.changed(authenticated.actor.userId);
     this.loggers.security('MFA_VERIFIED', this.fields(authenticated.actor, context));
     return new Date(now.getTime() + this.config.security.mfa.stepUpWindowMs);
   }

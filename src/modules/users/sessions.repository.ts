@@ -12,6 +12,7 @@ export interface ActiveSession {
   readonly mfaEnabled: boolean;
   readonly mfaVerifiedAt: Date | null;
   readonly expiresAt: Date;
+  readonly lastSeenAt: Date;
   readonly idleExpired: boolean;
   readonly absoluteExpired: boolean;
   readonly needsTouch: boolean;
@@ -73,6 +74,7 @@ export async function findOpenSession(
             (u.locked_until IS NOT NULL AND u.locked_until > now()) AS locked,
             u.must_change_password AS "mustChangePassword", u.mfa_enabled AS "mfaEnabled",
             s.mfa_verified_at AS "mfaVerifiedAt", s.expires_at AS "expiresAt",
+            s.last_seen_at AS "lastSeenAt",
             (s.last_seen_at + make_interval(secs => $2::double precision / 1000) <= $3) AS "idleExpired",
             (s.expires_at <= $3) AS "absoluteExpired",
             ($3::timestamptz - s.last_seen_at > interval '15 seconds') AS "needsTouch"

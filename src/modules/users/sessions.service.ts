@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import type { Authenticated } from './auth.service.js';
+import type { SessionChanges } from './session-cache.js';
 import { endOwnSession, listOpenSessions, type SessionSummary } from './sessions.repository.js';
 
 export interface OwnSession extends SessionSummary {
@@ -19,6 +20,7 @@ export class SessionsService {
     private readonly config: AppConfig,
     private readonly loggers: Loggers,
     private readonly clock: Clock,
+    private readonly sessionChanges: SessionChanges,
   ) {}
 
   async listOwn(authenticated: Authenticated): Promise<OwnSession[]> {
@@ -37,6 +39,7 @@ export class SessionsService {
     if (!(await endOwnSession(this.db, actor.userId, sessionId, 'revoked by the user'))) {
       throw new NotFoundError('You have no open session with this id.');
     }
+    this.sessionChanges.changed(actor.userId);
     this.loggers.security('SESSION_ENDED', {
       userId: actor.userId,
       username: actor.username,

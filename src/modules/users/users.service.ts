@@ -7,6 +7,7 @@ import type { RequestContext, Role } from '../../shared/request-context.js';
 import type { AuditTrail } from '../audit/index.js';
 import { normaliseUsername } from './auth.service.js';
 import { generatePassword, hashPassword, passwordProblems } from './passwords.js';
+import type { SessionChanges } from './session-cache.js';
 import { endUserSessions } from './sessions.repository.js';
 import {
   findUserById,
@@ -71,6 +72,7 @@ export class UsersService {
     private readonly db: Database,
     private readonly audit: AuditTrail,
     private readonly loggers: Loggers,
+    private readonly sessionChanges: SessionChanges,
   ) {}
 
   async create(input: CreateUserInput, context: RequestContext): Promise<UserView> {
@@ -128,6 +130,7 @@ export class UsersService {
       await updateRole(tx, userId, role);
       // A new role means new privileges: sessions opened under the old one end.
       await endUserSessions(tx, userId, 'role changed');
+      tx.afterCommit(() => this.sessionChanges.changed(userId));
       await this.audit.record(tx, context, {
         action: 'USER_ROLE_CHANGED',
         entityType: 'user',
@@ -144,6 +147,7 @@ export class UsersService {
     await this.db.transaction(async (tx) => {
       await updateLock(tx, userId, INDEFINITE_LOCK);
       await endUserSessions(tx, userId, 'account locked');
+      tx.afterCommit(() => this.sessionChanges.changed(userId));
       await this.audit.record(tx, context, { action: 'USER_LOCKED', entityType: 'user', entityId: userId });
     });
     this.loggers.security('ACCOUNT_LOCKED', {
@@ -159,6 +163,7 @@ export class UsersService {
     const user = await this.require(userId);
     await this.db.transaction(async (tx) => {
       await updateLock(tx, userId, null);
+      tx.afterCommit(() => this.sessionChanges.changed(userId));
       await this.audit.record(tx, context, { action: 'USER_UNLOCKED', entityType: 'user', entityId: userId });
     });
     this.loggers.security('ACCOUNT_UNLOCKED', {
@@ -175,6 +180,7 @@ export class UsersService {
     await this.db.transaction(async (tx) => {
       await updateActive(tx, userId, active);
       if (!active) await endUserSessions(tx, userId, 'account disabled');
+      tx.afterCommit(() => this.sessionChanges.changed(userId));
       await this.audit.record(tx, context, {
         action: active ? 'USER_ENABLED' : 'USER_DISABLED',
         entityType: 'user',
@@ -199,6 +205,7 @@ export class UsersService {
       await updatePassword(tx, userId, passwordHash, true);
       await updateLock(tx, userId, null);
       await endUserSessions(tx, userId, 'password reset');
+      tx.afterCommit(() => this.sessionChanges.changed(userId));
       await this.audit.record(tx, context, {
         action: 'USER_PASSWORD_RESET',
         entityType: 'user',
