@@ -135,10 +135,17 @@ export class EmbeddedDatabase implements Database {
 
   listen(channel: string, handlers: ListenHandlers): Subscription {
     // One process owns the data directory, so every change is made here and notified in-process.
-    const subscribed = this.pglite.listen(checkedChannel(channel), handlers.onMessage).then((unlisten) => {
-      handlers.onState(true);
-      return unlisten;
-    });
+    const subscribed = this.pglite.listen(checkedChannel(channel), handlers.onMessage).then(
+      (unlisten) => {
+        handlers.onState(true);
+        return unlisten;
+      },
+      () => {
+        // Without the subscription nothing may rely on hearing changes: the subscriber stays told so.
+        handlers.onState(false);
+        return async () => undefined;
+      },
+    );
     return {
       close: async () => {
         handlers.onState(false);
