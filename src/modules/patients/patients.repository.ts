@@ -202,10 +202,7 @@ const SORT_COLUMNS = {
  */
 export const COUNT_CAP = 1_000;
 
-function searchCondition(
-  criteria: PatientSearchCriteria,
-  coveredPatientIds: readonly string[],
-): { where: string; params: unknown[] } {
+function searchCondition(criteria: PatientSearchCriteria): { where: string; params: unknown[] } {
   const params: unknown[] = [criteria.includeArchived];
   const conditions = ['($1 OR NOT archived)'];
   const q = criteria.q.trim();
@@ -219,8 +216,17 @@ function searchCondition(
       params.push(value);
       alternatives.push(condition(`$${params.length}`));
     };
-    // As ids, not a subquery: `OR id IN (SELECT ...)` would turn the index scans into a sequential scan.
-    if (coveredPatientIds.length > 0) add((p) => `id = ANY(${p}::uuid[])`, coveredPatientIds);
+    // A policy number on an insurance card. As an array of ids (an InitPlan, run once, whose result the
+    // primary key's index looks up), not `OR id IN (SELECT ...)`, which would turn the index scans
+    // into a sequential scan; in the same statement, so a search is one round trip.
+    const { policyNumber } = criteria.identifierHashes;
+    if (policyNumber.length > 0) {
+      add(
+        (p) =>
+          `id = ANY(ARRAY(SELECT patient_id FROM insurance_coverages WHERE policy_number_hash = ANY(${p}::text[])))`,
+        policyNumber,
+      );
+    }
     const digits = q.replace(/\D/g, '');
     // "Ends with these digits" (a number typed without its country code) as a prefix of the reversed
     // digits: a range scan of idx_patients_phone_digits_reversed.
@@ -250,8 +256,7 @@ export async function searchPatients(
   criteria: PatientSearchCriteria,
 ): Promise<{ items: PatientSummaryRecord[]; total: number }> {
   const term = criteria.q.trim() !== '';
-  const covered = term ? await findPatientsByPolicyHash(db, criteria.identifierHashes.policyNumber) : [];
-  const { where, params } = searchCondition(criteria, covered);
+  const { where, params } = searchCondition(criteria);
   const orderBy = `${SORT_COLUMNS[criteria.sort]} ${criteria.order === 'desc' ? 'DESC' : 'ASC'}, id`;
   const n = params.length;
   if (term) {
@@ -293,16 +298,6 @@ export async function searchPatients(
     ),
   ]);
   return { items: items.rows, total: count.rows[0]!.total };
-}
-
-/** Patients with a coverage whose policy number has one of these keyed hashes (an insurance card). */
-async function findPatientsByPolicyHash(db: Queryable, hashes: readonly string[]): Promise<string[]> {
-  if (hashes.length === 0) return [];
-  const result = await db.query<{ patientId: string }>(
-    `SELECT DISTINCT patient_id AS "patientId" FROM insurance_coverages WHERE policy_number_hash = ANY($1::text[])`,
-    [hashes],
-  );
-  return result.rows.map((row) => row.patientId);
 }
 
 /** Patients who may be the same person: a similar name and the same birth date or phone. */
