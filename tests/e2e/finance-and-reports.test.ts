@@ -132,8 +132,22 @@ describe.skipIf(!chromiumAvailable())('finance and reports in a browser', () => 
       );
       await checkPage(page, 'finance-invoices-paid');
 
-      // The patient's page lists the invoice and links to it.
+      // The patient's page lists the invoice and links to it, and gives the statement of account.
       await page.goto(`/patients/${patientId}/invoices`);
+      await page.getByRole('button', { name: 'Statement' }).click();
+      const statement = page.getByRole('dialog', { name: 'Statement of account' });
+      const statementLines = statement.getByTestId('statement-lines');
+      await expect
+        .poll(() => statementLines.innerText())
+        .toMatch(new RegExp(`${invoiceNumber}[\\s\\S]*103\\.50`));
+      await expect(statementLines.innerText()).resolves.toMatch(/RCP-\d{4}-\d{6}/);
+      await expect(statement.innerText()).resolves.toMatch(/Closing balance[^\n]*\n+0\.00/);
+      await checkPage(page, 'patient-statement');
+      const statementPdf = await downloaded(page, statement.getByRole('button', { name: 'Download PDF' }));
+      expect(statementPdf.name).toMatch(/^statement-[A-Z0-9-]+-\d{4}-\d{2}-\d{2}\.pdf$/);
+      expect(statementPdf.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      await page.keyboard.press('Escape');
+      await statement.waitFor({ state: 'detached' });
       await page.getByRole('link', { name: invoiceNumber }).click();
       await page.getByRole('heading', { name: new RegExp(`Invoice ${invoiceNumber}`) }).waitFor();
     },

@@ -14,8 +14,20 @@ export const BalanceSchema = Type.Object({
   openInvoiceCount: Type.Integer({ description: 'Issued invoices with something outstanding' }),
 });
 
+export const STATEMENT_FORMATS = ['json', 'pdf'] as const;
+export type StatementFormat = (typeof STATEMENT_FORMATS)[number];
+
 export const StatementQuery = Type.Object(
-  { from: Type.Optional(Day), to: Type.Optional(Day) },
+  {
+    from: Type.Optional(Day),
+    to: Type.Optional(Day),
+    format: Type.Optional(
+      Type.Enum(STATEMENT_FORMATS, {
+        default: 'json',
+        description: 'pdf: a printable statement to hand over',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type StatementCriteria = Static<typeof StatementQuery>;

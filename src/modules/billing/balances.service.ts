@@ -58,7 +58,10 @@ export class BalancesService {
     });
   }
 
-  /** Days are whole days in hospital.timezone, both ends included; without `from`, from the first entry. */
+  /**
+   * Days are whole days in hospital.timezone, both ends included; without `from`, from the first entry.
+   * `format` only names what is audited: STATEMENT_VIEWED for JSON, STATEMENT_EXPORTED for the PDF.
+   */
   async statement(
     patientId: string,
     criteria: StatementCriteria,
@@ -86,12 +89,14 @@ export class BalancesService {
         credits += entry.creditCents;
         return { ...entry, balanceCents: balance };
       });
+      const format = criteria.format ?? 'json';
+      // A PDF is handed to the patient and leaves the system: an export, recorded as one.
       await this.audit.record(tx, context, {
-        action: 'STATEMENT_VIEWED',
+        action: format === 'pdf' ? 'STATEMENT_EXPORTED' : 'STATEMENT_VIEWED',
         entityType: 'patient',
         entityId: patientId,
         patientId,
-        details: { from, to },
+        details: { from, to, format },
       });
       return {
         patient,

@@ -9,6 +9,7 @@ import { formatCents, formatDate, formatDateTime, formatTime, humanise, localTod
 import { useCan } from '@/lib/session';
 import { usePatientAdmissions, usePatientAppointments, usePatientInvoices } from '../api/care';
 import { BreakGlassPanel, isNotInCare } from './break-glass-panel';
+import { StatementButton } from './statement-dialog';
 
 const STATUS_COLORS: Readonly<Record<string, string>> = {
   scheduled: 'blue',
@@ -164,13 +165,14 @@ export function InvoicesPanel({ patientId }: { patientId: string }): ReactNode {
   const canBill = useCan('billing:write');
   return (
     <>
-      {canBill ? (
-        <Group justify="flex-end" mb="sm">
+      <Group justify="flex-end" mb="sm">
+        <StatementButton patientId={patientId} />
+        {canBill ? (
           <Button component={Link} to={`/finance/invoices/new?patientId=${patientId}`}>
             New invoice
           </Button>
-        </Group>
-      ) : null}
+        ) : null}
+      </Group>
       <ListFrame
         patientId={patientId}
         query={invoices}
