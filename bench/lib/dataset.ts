@@ -3,6 +3,9 @@ import { Readable } from 'node:stream';
 import argon2 from 'argon2';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import type { Queryable } from '../../src/db/index.js';
+import { GENESIS_HASH, rowHash, type ChainedRow } from '../../src/modules/audit/audit-chain.js';
+import { findChainHead, findUnsealed, storeSeals } from '../../src/modules/audit/audit-seal.repository.js';
 import { patientName, Random } from './names.js';
 import { log, Progress } from './progress.js';
 
@@ -236,28 +239,110 @@ export async function loadAppointments(client: pg.ClientBase, total: number): Pr
   });
 }
 
-/** Audit rows of the kinds a hospital writes most: record views, searches, sign-ins. */
+const AUDIT_ACTIONS = [
+  'PATIENT_RECORD_VIEWED',
+  'PATIENT_SEARCHED',
+  'AUTHENTICATION_SUCCEEDED',
+  'PATIENT_UPDATED',
+] as const;
+const YEAR_SECONDS = 31_536_000;
+
+/**
+ * Audit rows of the kinds a hospital writes most (record views, searches, sign-ins) over the past year,
+ * loaded already sealed into the hash chain with MediSys's own `rowHash`, as a running MediSys keeps
+ * them (its sealer follows new rows within seconds). Loaded unsealed, they would leave every instance's
+ * sealer working through a 10,000,000-row backlog during the scenarios, which is no hospital's state.
+ */
 export async function loadAuditEvents(client: pg.ClientBase, total: number): Promise<void> {
   const existing = await count(client, 'audit_events');
   if (existing >= total) return;
-  const patients = await count(client, 'bench_patient_ids');
+  const db = queryableOf(client);
+  // Rows written before the load (the searches of the curve points) are sealed first, as MediSys would.
+  for (let sealed = -1; sealed !== 0;) sealed = await sealBatch(db);
+  let { chainSeq, rowHash: prevHash } = (await findChainHead(db)) ?? { chainSeq: 0, rowHash: GENESIS_HASH };
+  const maxId = await client.query<{ id: string }>(
+    'SELECT coalesce(max(id), 0)::text AS id FROM audit_events',
+  );
+  const firstId = Number(maxId.rows[0]!.id) + 1;
+  const patientIds = (
+    await client.query<{ id: string }>('SELECT id::text AS id FROM bench_patient_ids ORDER BY n')
+  ).rows.map((row) => row.id);
+  const now = Date.now();
   const progress = new Progress('audit events');
-  const batch = 500_000;
   await withIndexesRebuilt(client, 'audit_events', async () => {
-    for (let done = existing; done < total; done += batch) {
-      const size = Math.min(batch, total - done);
-      await client.query(
-        `INSERT INTO audit_events (occurred_at, action, actor_username, actor_role, entity_type, entity_id, patient_id, client_address)
-         SELECT now() - make_interval(secs => (g % 31536000)),
-                (ARRAY['PATIENT_RECORD_VIEWED','PATIENT_SEARCHED','AUTHENTICATION_SUCCEEDED','PATIENT_UPDATED'])[1 + g % 4],
-                'bench.user.' || (g % 10000), 'staff', 'patient', p.id::text, p.id, '10.0.0.' || (g % 250)
-           FROM generate_series($1::bigint, $2::bigint) g
-           JOIN bench_patient_ids p ON p.n = 1 + (g % $3::int)`,
-        [done + 1, done + size, patients],
-      );
-      progress.update(done + size, total);
-    }
+    await copyRows(
+      client,
+      `COPY audit_events (id, occurred_at, action, actor_username, actor_role, entity_type, entity_id,
+                          patient_id, client_address, chain_seq, prev_hash, row_hash) FROM STDIN`,
+      total - existing,
+      (i) => {
+        const g = existing + i + 1;
+        const patientId = patientIds[g % patientIds.length]!;
+        // Whole milliseconds, written with the microseconds PostgreSQL prints them with.
+        const occurredAt = `${new Date(now - (g % YEAR_SECONDS) * 1000).toISOString().slice(0, 23)}000Z`;
+        const row: ChainedRow = {
+          id: String(firstId + i),
+          occurredAt,
+          action: AUDIT_ACTIONS[g % AUDIT_ACTIONS.length]!,
+          outcome: 'success',
+          actorUserId: null,
+          actorUsername: userName(g % 10_000),
+          actorRole: 'staff',
+          entityType: 'patient',
+          entityId: patientId,
+          patientId,
+          clientAddress: `10.0.0.${g % 250}`,
+          requestId: null,
+          details: '{}',
+        };
+        chainSeq += 1;
+        const hash = rowHash(row, prevHash);
+        const line = [
+          row.id,
+          occurredAt,
+          row.action,
+          row.actorUsername,
+          row.actorRole,
+          row.entityType,
+          patientId,
+          patientId,
+          row.clientAddress,
+          String(chainSeq),
+          prevHash,
+          hash,
+        ];
+        prevHash = hash;
+        return line;
+      },
+      progress,
+    );
   });
+  await client.query(
+    `SELECT setval(pg_get_serial_sequence('audit_events', 'id'), (SELECT max(id) FROM audit_events))`,
+  );
+}
+
+/** MediSys's sealer, one batch, on the loader's connection; returns how many rows it sealed. */
+async function sealBatch(db: Queryable): Promise<number> {
+  const head = (await findChainHead(db)) ?? { chainSeq: 0, rowHash: GENESIS_HASH };
+  let { chainSeq, rowHash: prevHash } = head;
+  const seals = (await findUnsealed(db, 1000)).map((row) => {
+    chainSeq += 1;
+    const seal = { id: row.id, chainSeq, prevHash, rowHash: rowHash(row, prevHash) };
+    prevHash = seal.rowHash;
+    return seal;
+  });
+  if (seals.length > 0) await storeSeals(db, seals);
+  return seals.length;
+}
+
+function queryableOf(client: pg.ClientBase): Queryable {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await client.query(text, params as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    },
+  };
 }
 
 export async function finishLoad(client: pg.ClientBase, size: DatasetSize): Promise<void> {
