@@ -221,8 +221,9 @@ export class AuthService {
     // long may have been used through another instance since, so the database decides.
     if (cached && this.stillOpen(cached, now.getTime())) {
       if (now.getTime() - cached.lastSeenMs > TOUCH_INTERVAL_MS) {
-        await touchSession(this.db, cached.authenticated.sessionId, now);
+        // Noted first, so that the requests arriving meanwhile do not each write it again.
         cached.lastSeenMs = now.getTime();
+        await touchSession(this.db, cached.authenticated.sessionId, now);
       }
       return cached.authenticated;
     }
