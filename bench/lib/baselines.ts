@@ -144,7 +144,7 @@ export async function nodePostgresLoop(
   };
 }
 
-/** B4: argon2id verifications per second with `parallelism` in flight (MediSys's bound on sign-ins). */
+/** B4: argon2id verifications per second with `parallelism` in flight (MediSys's bound: one per core). */
 export async function argon2Verify(parallelism: number, seconds: number): Promise<BaselineResult> {
   const hash = await argon2.hash('bench user passphrase 0', {
     type: argon2.argon2id,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { BaselineResult } from './baselines.js';
 import {
@@ -90,7 +91,8 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
 
   log('\nbaselines');
   baselines.push(await bareNode(seconds, CONNECTIONS));
-  baselines.push(await argon2Verify(4, seconds));
+  // As many in flight as MediSys lets hash at once (one per core, src/modules/users/passwords.ts).
+  baselines.push(await argon2Verify(availableParallelism(), seconds));
   baselines.push(await redisBenchmark(options.redisUrl, options.quick ? 50_000 : 200_000));
 
   // The exact statements of one patient read and one registration, recorded from MediSys itself.
