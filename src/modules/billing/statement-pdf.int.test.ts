@@ -1,20 +1,10 @@
-import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, CONSULTATION, issuedInvoice, pay, refund } from '../../../tests/support/billing-factories.js';
 import { auditActions, registerPatient } from '../../../tests/support/clinical-factories.js';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { pdfFonts } from '../../../tests/support/pdf-fonts.js';
+import { pdfText } from '../../../tests/support/report-parsing.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
-
-async function pdfText(buffer: Buffer): Promise<{ text: string; pages: number }> {
-  const parser = new PDFParse({ data: buffer });
-  try {
-    const result = await parser.getText();
-    return { text: result.text, pages: result.total };
-  } finally {
-    await parser.destroy();
-  }
-}
 
 describe.each(DATABASE_KINDS)('statement of account PDF on %s', (kind) => {
   let t: TestApp;
@@ -59,7 +49,7 @@ describe.each(DATABASE_KINDS)('statement of account PDF on %s', (kind) => {
     expect(pdf.headers['content-disposition']).not.toContain('Statementson');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
 
-    const { text } = await pdfText(pdf.rawPayload);
+    const text = await pdfText(pdf.rawPayload);
     expect(text).toContain('MediSys');
     expect(text).toContain('Statement of account');
     expect(text).toContain('Patient: Stella Statementson');
@@ -95,7 +85,7 @@ describe.each(DATABASE_KINDS)('statement of account PDF on %s', (kind) => {
     expect(json).toMatchObject({ openingBalanceCents: 123_006, lines: [], closingBalanceCents: 123_006 });
     const pdf = await api(t, staff, 'GET', `/api/v1/patients/${patient.id}/statement?${query}&format=pdf`);
     expect(pdf.statusCode).toBe(200);
-    const { text } = await pdfText(pdf.rawPayload);
+    const text = await pdfText(pdf.rawPayload);
     expect(text).toContain(`Period: ${tomorrow} to ${tomorrow}`);
     expect(text).toContain(`Opening balance on ${tomorrow}`);
     expect(text).toContain('No transactions in this period.');
@@ -107,7 +97,7 @@ describe.each(DATABASE_KINDS)('statement of account PDF on %s', (kind) => {
     const pdf = await api(t, finance, 'GET', `/api/v1/patients/${patient.id}/statement?format=pdf`);
     expect(pdf.statusCode).toBe(200);
     expect(pdfFonts(pdf.rawPayload).embedded).toEqual(['DejaVuSans', 'DejaVuSans-Bold']);
-    expect((await pdfText(pdf.rawPayload)).text).toContain('Patient: Ольга Щербакова');
+    expect(await pdfText(pdf.rawPayload)).toContain('Patient: Ольга Щербакова');
   });
 
   it('refuses the PDF to a role without billing:read and records no export', async () => {

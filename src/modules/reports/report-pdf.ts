@@ -1,5 +1,5 @@
 import { PDF_FONT } from '../../shared/pdf/fonts.js';
-import { finishPages, newDocument, writeTitleBlock } from '../../shared/pdf/pdf-document.js';
+import { finishPages, localDateTime, newDocument, writeTitleBlock } from '../../shared/pdf/pdf-document.js';
 import { writeTable as writeColumns } from '../../shared/pdf/pdf-sections.js';
 import {
   sectionRows,
@@ -9,7 +9,6 @@ import {
   type ReportRow,
   type Section,
 } from './report-model.js';
-import { localDateTime } from './report-period.js';
 import type { GeneratedReport, ReportHeading } from './reports.service.js';
 
 const MARGIN = 40;
