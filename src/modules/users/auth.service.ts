@@ -55,7 +55,7 @@ export interface Authenticated {
 }
 
 const INVALID_CREDENTIALS = 'The username or password is incorrect.';
-/** A session in use has its last_seen_at written at most this often (findOpenSession's needsTouch). */
+/** A session in use has its last_seen_at written at most this often. */
 const TOUCH_INTERVAL_MS = 15_000;
 
 export function hashToken(token: string): string {
@@ -254,7 +254,8 @@ export class AuthService {
       });
       return undefined;
     }
-    if (session.needsTouch) await touchSession(this.db, session.sessionId, now);
+    const needsTouch = now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS;
+    if (needsTouch) await touchSession(this.db, session.sessionId, now);
     const authenticated: Authenticated = {
       sessionId: session.sessionId,
       actor: { userId: session.userId, username: session.username, role: session.role },
@@ -269,7 +270,7 @@ export class AuthService {
       {
         authenticated,
         expiresAtMs: session.expiresAt.getTime(),
-        lastSeenMs: session.needsTouch ? now.getTime() : session.lastSeenAt.getTime(),
+        lastSeenMs: needsTouch ? now.getTime() : session.lastSeenAt.getTime(),
         storedAtMs: now.getTime(),
       },
       generation,

@@ -15,7 +15,6 @@ export interface ActiveSession {
   readonly lastSeenAt: Date;
   readonly idleExpired: boolean;
   readonly absoluteExpired: boolean;
-  readonly needsTouch: boolean;
 }
 
 /** One open session as its owner sees it: never the token or its hash. */
@@ -76,8 +75,7 @@ export async function findOpenSession(
             s.mfa_verified_at AS "mfaVerifiedAt", s.expires_at AS "expiresAt",
             s.last_seen_at AS "lastSeenAt",
             (s.last_seen_at + make_interval(secs => $2::double precision / 1000) <= $3) AS "idleExpired",
-            (s.expires_at <= $3) AS "absoluteExpired",
-            ($3::timestamptz - s.last_seen_at > interval '15 seconds') AS "needsTouch"
+            (s.expires_at <= $3) AS "absoluteExpired"
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.ended_at IS NULL`,
     [tokenHash, idleTimeoutMs, now],
