@@ -5,7 +5,8 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { Queryable } from '../../src/db/index.js';
 import { GENESIS_HASH, rowHash, type ChainedRow } from '../../src/modules/audit/audit-chain.js';
-import { findChainHead, findUnsealed, storeSeals } from '../../src/modules/audit/audit-seal.repository.js';
+import { findChainHead } from '../../src/modules/audit/audit-seal.repository.js';
+import { sealBatch } from '../../src/modules/audit/audit-sealer.js';
 import { patientName, Random } from './names.js';
 import { log, Progress } from './progress.js';
 
@@ -252,13 +253,14 @@ const YEAR_SECONDS = 31_536_000;
  * loaded already sealed into the hash chain with MediSys's own `rowHash`, as a running MediSys keeps
  * them (its sealer follows new rows within seconds). Loaded unsealed, they would leave every instance's
  * sealer working through a 10,000,000-row backlog during the scenarios, which is no hospital's state.
+ * The rows are made twice from the same numbers: once for audit_events, once to chain their seals.
  */
 export async function loadAuditEvents(client: pg.ClientBase, total: number): Promise<void> {
   const existing = await count(client, 'audit_events');
   if (existing >= total) return;
   const db = queryableOf(client);
   // Rows written before the load (the searches of the curve points) are sealed first, as MediSys would.
-  for (let sealed = -1; sealed !== 0;) sealed = await sealBatch(db);
+  while ((await sealBatch(db)).more);
   let { chainSeq, rowHash: prevHash } = (await findChainHead(db)) ?? { chainSeq: 0, rowHash: GENESIS_HASH };
   const maxId = await client.query<{ id: string }>(
     'SELECT coalesce(max(id), 0)::text AS id FROM audit_events',
@@ -268,72 +270,66 @@ export async function loadAuditEvents(client: pg.ClientBase, total: number): Pro
     await client.query<{ id: string }>('SELECT id::text AS id FROM bench_patient_ids ORDER BY n')
   ).rows.map((row) => row.id);
   const now = Date.now();
-  const progress = new Progress('audit events');
+  const auditRow = (i: number): ChainedRow => {
+    const g = existing + i + 1;
+    const patientId = patientIds[g % patientIds.length]!;
+    return {
+      id: String(firstId + i),
+      // Whole milliseconds, written with the microseconds PostgreSQL prints them with.
+      occurredAt: `${new Date(now - (g % YEAR_SECONDS) * 1000).toISOString().slice(0, 23)}000Z`,
+      action: AUDIT_ACTIONS[g % AUDIT_ACTIONS.length]!,
+      outcome: 'success',
+      actorUserId: null,
+      actorUsername: userName(g % 10_000),
+      actorRole: 'staff',
+      entityType: 'patient',
+      entityId: patientId,
+      patientId,
+      clientAddress: `10.0.0.${g % 250}`,
+      requestId: null,
+      details: '{}',
+    };
+  };
   await withIndexesRebuilt(client, 'audit_events', async () => {
     await copyRows(
       client,
       `COPY audit_events (id, occurred_at, action, actor_username, actor_role, entity_type, entity_id,
-                          patient_id, client_address, chain_seq, prev_hash, row_hash) FROM STDIN`,
+                          patient_id, client_address) FROM STDIN`,
       total - existing,
       (i) => {
-        const g = existing + i + 1;
-        const patientId = patientIds[g % patientIds.length]!;
-        // Whole milliseconds, written with the microseconds PostgreSQL prints them with.
-        const occurredAt = `${new Date(now - (g % YEAR_SECONDS) * 1000).toISOString().slice(0, 23)}000Z`;
-        const row: ChainedRow = {
-          id: String(firstId + i),
-          occurredAt,
-          action: AUDIT_ACTIONS[g % AUDIT_ACTIONS.length]!,
-          outcome: 'success',
-          actorUserId: null,
-          actorUsername: userName(g % 10_000),
-          actorRole: 'staff',
-          entityType: 'patient',
-          entityId: patientId,
-          patientId,
-          clientAddress: `10.0.0.${g % 250}`,
-          requestId: null,
-          details: '{}',
-        };
-        chainSeq += 1;
-        const hash = rowHash(row, prevHash);
-        const line = [
+        const row = auditRow(i);
+        return [
           row.id,
-          occurredAt,
+          row.occurredAt,
           row.action,
           row.actorUsername,
           row.actorRole,
           row.entityType,
-          patientId,
-          patientId,
+          row.entityId,
+          row.patientId,
           row.clientAddress,
-          String(chainSeq),
-          prevHash,
-          hash,
         ];
-        prevHash = hash;
-        return line;
       },
-      progress,
+      new Progress('audit events'),
     );
   });
+  await copyRows(
+    client,
+    'COPY audit_seals (chain_seq, event_id, prev_hash, row_hash) FROM STDIN',
+    total - existing,
+    (i) => {
+      const row = auditRow(i);
+      chainSeq += 1;
+      const hash = rowHash(row, prevHash);
+      const line = [String(chainSeq), row.id, prevHash, hash];
+      prevHash = hash;
+      return line;
+    },
+    new Progress('audit seals'),
+  );
   await client.query(
     `SELECT setval(pg_get_serial_sequence('audit_events', 'id'), (SELECT max(id) FROM audit_events))`,
   );
-}
-
-/** MediSys's sealer, one batch, on the loader's connection; returns how many rows it sealed. */
-async function sealBatch(db: Queryable): Promise<number> {
-  const head = (await findChainHead(db)) ?? { chainSeq: 0, rowHash: GENESIS_HASH };
-  let { chainSeq, rowHash: prevHash } = head;
-  const seals = (await findUnsealed(db, 1000)).map((row) => {
-    chainSeq += 1;
-    const seal = { id: row.id, chainSeq, prevHash, rowHash: rowHash(row, prevHash) };
-    prevHash = seal.rowHash;
-    return seal;
-  });
-  if (seals.length > 0) await storeSeals(db, seals);
-  return seals.length;
 }
 
 function queryableOf(client: pg.ClientBase): Queryable {

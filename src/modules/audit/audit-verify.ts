@@ -38,7 +38,7 @@ export interface VerifyOptions {
 
 /**
  * Walks the sealed chain in order and reports every row whose content no longer matches its hash
- * (edited), every gap in positions (deleted), and every link that points elsewhere: to a row that sits
+ * (edited), every sealed row that is gone and every gap in positions (deleted), and every link that points elsewhere: to a row that sits
  * at another position (reordered) or to no row at all (the row before was replaced, or edited with its
  * hash recomputed). Removing the newest rows leaves no gap; a logged head given as `anchor` finds that.
  */
@@ -61,43 +61,50 @@ export async function verifyAuditChain(
   let checked = 0;
   for (;;) {
     const rows = await findSealedAfter(db, previous.chainSeq, batchSize);
-    for (const row of rows) {
-      if (rowHash(row, row.prevHash) !== row.rowHash) {
+    for (const seal of rows) {
+      if (seal.row === null) {
+        report({
+          kind: 'deleted',
+          eventId: seal.eventId,
+          chainSeq: seal.chainSeq,
+          message: `audit event ${seal.eventId} (chain position ${seal.chainSeq}) was deleted after it was sealed: its seal remains, the row is gone.`,
+        });
+      } else if (rowHash(seal.row, seal.prevHash) !== seal.rowHash) {
         report({
           kind: 'edited',
-          eventId: row.id,
-          chainSeq: row.chainSeq,
-          message: `audit event ${row.id} (chain position ${row.chainSeq}) was edited after it was sealed: its content no longer matches its hash.`,
+          eventId: seal.eventId,
+          chainSeq: seal.chainSeq,
+          message: `audit event ${seal.eventId} (chain position ${seal.chainSeq}) was edited after it was sealed: its content no longer matches its hash.`,
         });
       }
       const after = previous.id === null ? 'the start of the chain' : `audit event ${previous.id}`;
-      if (row.chainSeq !== previous.chainSeq + 1) {
-        const missing = row.chainSeq - previous.chainSeq - 1;
+      if (seal.chainSeq !== previous.chainSeq + 1) {
+        const missing = seal.chainSeq - previous.chainSeq - 1;
         report({
           kind: 'deleted',
-          eventId: row.id,
-          chainSeq: row.chainSeq,
-          message: `${missing} audit event(s) deleted between ${after} and audit event ${row.id} (chain positions ${previous.chainSeq + 1}-${row.chainSeq - 1} are missing).`,
+          eventId: seal.eventId,
+          chainSeq: seal.chainSeq,
+          message: `${missing} audit event(s) deleted with their seals between ${after} and audit event ${seal.eventId} (chain positions ${previous.chainSeq + 1}-${seal.chainSeq - 1} are missing).`,
         });
-      } else if (row.prevHash !== previous.rowHash) {
-        const linked = await findSealedByHash(db, row.prevHash);
+      } else if (seal.prevHash !== previous.rowHash) {
+        const linked = await findSealedByHash(db, seal.prevHash);
         report(
           linked
             ? {
                 kind: 'reordered',
-                eventId: row.id,
-                chainSeq: row.chainSeq,
-                message: `audit event ${row.id} (chain position ${row.chainSeq}) was reordered: it was sealed after audit event ${linked.id} (now at position ${linked.chainSeq}) but now follows ${after}.`,
+                eventId: seal.eventId,
+                chainSeq: seal.chainSeq,
+                message: `audit event ${seal.eventId} (chain position ${seal.chainSeq}) was reordered: it was sealed after audit event ${linked.id} (now at position ${linked.chainSeq}) but now follows ${after}.`,
               }
             : {
                 kind: 'replaced',
                 eventId: previous.id,
                 chainSeq: previous.chainSeq,
-                message: `${previous.id === null ? 'the first audit event' : `audit event ${previous.id} (chain position ${previous.chainSeq})`} is not the row audit event ${row.id} was chained to: it was replaced, or edited with its hash recomputed.`,
+                message: `${previous.id === null ? 'the first audit event' : `audit event ${previous.id} (chain position ${previous.chainSeq})`} is not the row audit event ${seal.eventId} was chained to: it was replaced, or edited with its hash recomputed.`,
               },
         );
       }
-      previous = { id: row.id, chainSeq: row.chainSeq, rowHash: row.rowHash };
+      previous = { id: seal.eventId, chainSeq: seal.chainSeq, rowHash: seal.rowHash };
     }
     checked += rows.length;
     options.onProgress?.(checked, counts.sealed);
