@@ -105,6 +105,9 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
   const files = options.files ? [...options.files] : readMigrationFiles();
   return db.withConnection(async (connection) => {
     await connection.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    // A migration rewrites whole tables (10,000,000 audit rows take minutes): the statement timeout that
+    // guards requests does not apply to it. The connection goes back to the pool with it restored.
+    await connection.query('SET statement_timeout = 0');
     try {
       const status = await migrationStatus(connection, files);
       assertConsistent(status);
@@ -142,6 +145,7 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
       }
       return applied;
     } finally {
+      await connection.query('RESET statement_timeout');
       await connection.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
   });
