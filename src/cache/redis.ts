@@ -30,6 +30,9 @@ export function openRedis(config: AppConfig, onError: (error: Error) => void): R
   const retryStrategy = (attempt: number): number => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS);
   const common = {
     enableOfflineQueue: false,
+    // Commands issued in the same event-loop turn (the cache look-ups of concurrent requests) go out in
+    // one write: a socket write per command was an eighth of a cached read's CPU.
+    enableAutoPipelining: true,
     commandTimeout: config.redis.commandTimeoutMs,
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
@@ -38,6 +41,7 @@ export function openRedis(config: AppConfig, onError: (error: Error) => void): R
   if (config.redis.clusterNodes.length > 0) {
     client = new Cluster(config.redis.clusterNodes.map(clusterNode), {
       enableOfflineQueue: false,
+      enableAutoPipelining: true,
       clusterRetryStrategy: retryStrategy,
       // A lost node is reconnected like a standalone server, instead of being dropped until a MOVED
       // brings it back: a master that restarts with its slots serves again (and health sees it) at once.
