@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import argon2 from 'argon2';
 import pg from 'pg';
+import { runFixedRate } from './fixed-rate.js';
 import { runLoad, type LoadResult } from './load.js';
 import { freePort, run, startChild, waitFor } from './processes.js';
 import type { RecordedStatement } from './sql-recorder.js';
@@ -48,6 +49,26 @@ export function bareNode(seconds: number, connections: number): Promise<Baseline
     seconds,
     connections,
   );
+}
+
+/**
+ * B0 at a fixed rate: what the machine and the load generator add to any response time (timers, the
+ * scheduler of two shared cores). A scenario's latency at that rate cannot be lower.
+ */
+export async function bareNodeAtRate(rate: number, seconds: number): Promise<LoadResult> {
+  const port = await freePort();
+  const child = startChild(process.execPath, ['bench/baselines/node-hello.mjs'], { PORT: String(port) });
+  try {
+    await waitFor(`http://127.0.0.1:${port}/`);
+    return await runFixedRate({
+      url: `http://127.0.0.1:${port}`,
+      rate,
+      durationSeconds: seconds,
+      requests: [{ weight: 1, request: { next: () => ({ path: '/' }) } }],
+    });
+  } finally {
+    await child.stop();
+  }
 }
 
 /** B1: bare Fastify route returning `document` (the JSON a cached patient read returns). */

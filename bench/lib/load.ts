@@ -12,8 +12,6 @@ export interface LoadOptions {
   readonly url: string;
   readonly durationSeconds: number;
   readonly connections: number;
-  /** Requests per second across all connections; omitted for a throughput (as fast as possible) run. */
-  readonly rate?: number;
   /** Several request kinds mixed by weight (the mixed workload); otherwise one. */
   readonly requests: readonly { readonly weight: number; readonly request: LoadRequest }[];
 }
@@ -28,8 +26,9 @@ export interface LoadResult {
 }
 
 /**
- * Drives HTTP load with autocannon and keeps every response time, so p95 is exact (autocannon's own
- * summary has no p95). Errors are connection errors, timeouts and non-2xx answers.
+ * Drives HTTP load with autocannon as fast as it goes (throughput runs; fixed rates are `fixed-rate.ts`)
+ * and keeps every response time, so p95 is exact (autocannon's own summary has no p95). Errors are
+ * connection errors, timeouts and non-2xx answers.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const totalWeight = options.requests.reduce((sum, entry) => sum + entry.weight, 0);
@@ -54,7 +53,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       url: options.url,
       connections: options.connections,
       duration: options.durationSeconds,
-      ...(options.rate === undefined ? {} : { overallRate: options.rate }),
       timeout: 10,
       requests: [
         {

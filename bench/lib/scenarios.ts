@@ -1,3 +1,4 @@
+import { runFixedRate } from './fixed-rate.js';
 import { runLoad, type LoadRequest, type LoadResult } from './load.js';
 import { sampleRss } from './processes.js';
 import type { ScenarioResult } from './report.js';
@@ -84,7 +85,7 @@ export async function throughputRun(
   return { ...result, peakRssMb: rss.stop() };
 }
 
-/** Latency at a fixed request rate (enough connections that the rate never waits for one). */
+/** Latency at a fixed request rate: requests at even intervals, timed from when each was due. */
 export async function fixedRateRun(
   url: string,
   request: LoadRequest | readonly { weight: number; request: LoadRequest }[],
@@ -94,13 +95,7 @@ export async function fixedRateRun(
   const requests = Array.isArray(request)
     ? (request as readonly { weight: number; request: LoadRequest }[])
     : [{ weight: 1, request: request as LoadRequest }];
-  return runLoad({
-    url,
-    durationSeconds: seconds,
-    connections: Math.min(200, Math.max(10, Math.ceil(rate / 20))),
-    rate,
-    requests,
-  });
+  return runFixedRate({ url, rate, durationSeconds: seconds, requests });
 }
 
 export function scenario(

@@ -5,6 +5,7 @@ import {
   argon2Verify,
   bareFastify,
   bareNode,
+  bareNodeAtRate,
   nodePostgresLoop,
   pgbench,
   redisBenchmark,
@@ -91,6 +92,18 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
 
   log('\nbaselines');
   baselines.push(await bareNode(seconds, CONNECTIONS));
+  for (const rate of [200, 1000]) {
+    const floor = await bareNodeAtRate(rate, rateSeconds);
+    scenarios.push(
+      scenario(
+        `floor-${rate}`,
+        'bare node:http hello at a fixed rate: the latency this machine and the load generator add to any request',
+        undefined,
+        floor,
+        rate,
+      ),
+    );
+  }
   // As many in flight as MediSys lets hash at once (one per core, src/modules/users/passwords.ts).
   baselines.push(await argon2Verify(availableParallelism(), seconds));
   baselines.push(await redisBenchmark(options.redisUrl, options.quick ? 50_000 : 200_000));
