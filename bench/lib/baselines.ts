@@ -147,7 +147,9 @@ export async function nodePostgresLoop(
           const statements = statementsFor(iteration++);
           const client = await pool.connect();
           try {
-            for (const statement of statements) await client.query(statement.text, [...statement.values]);
+            for (const { name, text, values } of statements) {
+              await client.query({ ...(name ? { name } : {}), text, values: [...values] });
+            }
           } finally {
             client.release();
           }

@@ -1,6 +1,8 @@
 import pg from 'pg';
 
 export interface RecordedStatement {
+  /** Set when MediSys runs it as a named prepared statement (the baseline then does too). */
+  readonly name?: string;
   readonly text: string;
   readonly values: readonly unknown[];
 }
@@ -18,8 +20,12 @@ export async function recordStatements(action: () => Promise<void>): Promise<Rec
     if (typeof first === 'string') {
       recorded.push({ text: first, values: Array.isArray(second) ? [...(second as unknown[])] : [] });
     } else if (first && typeof first === 'object' && 'text' in first) {
-      const config = first as { text: string; values?: unknown[] };
-      recorded.push({ text: config.text, values: [...(config.values ?? [])] });
+      const config = first as { name?: string; text: string; values?: unknown[] };
+      recorded.push({
+        ...(config.name ? { name: config.name } : {}),
+        text: config.text,
+        values: [...(config.values ?? [])],
+      });
     }
     return original.apply(this, args);
   };
@@ -37,7 +43,7 @@ export function substitute(
   substitutions: ReadonlyMap<string, unknown>,
 ): RecordedStatement[] {
   return statements.map((statement) => ({
-    text: statement.text,
+    ...statement,
     values: statement.values.map((value) =>
       typeof value === 'string' && substitutions.has(value) ? substitutions.get(value) : value,
     ),
@@ -63,6 +69,8 @@ function literal(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) return `to_timestamp(${value.getTime() / 1000})`;
+  // A column of rows (the audit insert's arrays): the statement's own cast (`$1::uuid[]`) types it.
+  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]`;
   if (typeof value === 'object') return `${quoted(JSON.stringify(value))}::jsonb`;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   if (ISO_INSTANT.test(text)) return `to_timestamp(${Date.parse(text) / 1000})`;

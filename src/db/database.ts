@@ -1,6 +1,31 @@
+/**
+ * A statement of a hot path that PostgreSQL parses and plans once per connection and then only executes
+ * (a named prepared statement). Its text must not vary: parameters carry everything that does. Planning
+ * a patient read by id took 0.2 ms of the 0.3 ms the statement cost unprepared (pgbench, 1,000,000
+ * patients, the table's many indexes are what the planner weighs).
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Names a statement to prepare; `name` is unique per text across MediSys (`module.purpose`). */
+export function prepared(name: string, text: string): PreparedStatement {
+  return { name, text };
+}
+
+export type Statement = string | PreparedStatement;
+
+export function statementText(statement: Statement): string {
+  return typeof statement === 'string' ? statement : statement.text;
+}
+
 /** What repositories need from a connection or a transaction: parameterised queries only. */
 export interface Queryable {
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    statement: Statement,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
 }
 
 /** A transaction: queries, plus callbacks that run only once it has committed (log lines, cache evictions). */

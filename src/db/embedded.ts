@@ -18,6 +18,8 @@ import {
   checkedChannel,
   type ListenHandlers,
   type Subscription,
+  type Statement,
+  statementText,
 } from './database.js';
 import { acquireDirectoryLock, type DirectoryLock } from './directory-lock.js';
 import { migrate } from './migrator.js';
@@ -97,9 +99,9 @@ export class EmbeddedDatabase implements Database {
     }
   }
 
-  async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+  async query<Row>(statement: Statement, params?: readonly unknown[]): Promise<QueryResult<Row>> {
     return this.track(async () => {
-      const result = await this.pglite.query<Row>(text, params as unknown[]);
+      const result = await this.pglite.query<Row>(statementText(statement), params as unknown[]);
       return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
     });
   }
@@ -214,8 +216,8 @@ export class EmbeddedDatabase implements Database {
 
 function transactionQueryable(tx: PGliteTransaction): Queryable {
   return {
-    async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-      const result = await tx.query<Row>(text, params as unknown[]);
+    async query<Row>(statement: Statement, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const result = await tx.query<Row>(statementText(statement), params as unknown[]);
       return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
     },
   };

@@ -4,8 +4,16 @@ import type { Database } from './database.js';
 import { EmbeddedDatabase } from './embedded.js';
 import { PostgresDatabase } from './postgres.js';
 
-export type { Database, Queryable, Transaction, QueryResult, PoolStatistics } from './database.js';
-export { sqlState, withRetries } from './database.js';
+export type {
+  Database,
+  Queryable,
+  Transaction,
+  QueryResult,
+  PoolStatistics,
+  PreparedStatement,
+  Statement,
+} from './database.js';
+export { prepared, sqlState, statementText, withRetries } from './database.js';
 export { EmbeddedDatabase } from './embedded.js';
 export { PostgresDatabase } from './postgres.js';
 export { DirectoryLockedError } from './directory-lock.js';

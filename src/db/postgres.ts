@@ -14,6 +14,7 @@ import {
   checkedChannel,
   type ListenHandlers,
   type Subscription,
+  type Statement,
 } from './database.js';
 
 export interface PostgresOptions {
@@ -109,11 +110,11 @@ export class PostgresDatabase implements Database {
     return error;
   }
 
-  async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+  async query<Row>(statement: Statement, params?: readonly unknown[]): Promise<QueryResult<Row>> {
     const client = await this.connect();
     let broken: Error | undefined;
     try {
-      const result = await client.query(text, params as unknown[]);
+      const result = await client.query(queryConfig(statement, params));
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       if (isConnectionFailure(error)) broken = error as Error;
@@ -281,10 +282,18 @@ class Listener implements Subscription {
   }
 }
 
+/** node-postgres prepares a named statement on each connection the first time it runs there. */
+function queryConfig(statement: Statement, params?: readonly unknown[]): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  return typeof statement === 'string'
+    ? { text: statement, values }
+    : { name: statement.name, text: statement.text, values };
+}
+
 function clientQueryable(client: pg.PoolClient): Queryable {
   return {
-    async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-      const result = await client.query(text, params as unknown[]);
+    async query<Row>(statement: Statement, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const result = await client.query(queryConfig(statement, params));
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     },
   };

@@ -12,6 +12,7 @@ import {
   type TransactionOptions,
   type ListenHandlers,
   type Subscription,
+  type Statement,
 } from './database.js';
 import { PostgresDatabase } from './postgres.js';
 import { ReplicaMonitor, type ReplicaStatus, type ReplicaUnusableReason } from './replica-monitor.js';
@@ -102,8 +103,8 @@ export class ReplicaRoutedDatabase implements Database {
     return this.monitor.status();
   }
 
-  async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-    return this.route((db) => db.query<Row>(text, params));
+  async query<Row>(statement: Statement, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    return this.route((db) => db.query<Row>(statement, params));
   }
 
   async transaction<T>(work: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {

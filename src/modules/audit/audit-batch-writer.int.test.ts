@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../tests/support/databases.js';
-import type { Queryable } from '../../db/index.js';
+import { statementText, type Queryable, type Statement } from '../../db/index.js';
 import { AuditBatchWriter } from './audit-batch-writer.js';
 import type { AuditEventRow } from './audit.repository.js';
 
@@ -27,9 +27,10 @@ describe.each(DATABASE_KINDS)('stand-alone audit rows written in batches on %s',
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     counted = {
-      query: async (text: string, values?: unknown[]) => {
+      query: async (statement: Statement, values?: readonly unknown[]) => {
+        const text = statementText(statement);
         if (text.startsWith('INSERT INTO audit_events')) statements.push(text);
-        return database.db.query(text, values);
+        return database.db.query(statement, values);
       },
     };
   });

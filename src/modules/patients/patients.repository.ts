@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/index.js';
+import { prepared, type Queryable } from '../../db/index.js';
 import { escapeLike } from '../../shared/like.js';
 import type { RegisterPatientInput, UpdatePatientInput } from './patients.schemas.js';
 
@@ -116,8 +116,11 @@ export async function insertPatient(
   return result.rows[0]!;
 }
 
+/** Every read of a record by id: prepared once per connection (planning cost twice the read). */
+const FIND_BY_ID = prepared('patients.find-by-id', `SELECT ${COLUMNS} FROM patients WHERE id = $1`);
+
 export async function findPatientById(db: Queryable, id: string): Promise<StoredPatientRecord | undefined> {
-  const result = await db.query<StoredPatientRecord>(`SELECT ${COLUMNS} FROM patients WHERE id = $1`, [id]);
+  const result = await db.query<StoredPatientRecord>(FIND_BY_ID, [id]);
   return result.rows[0];
 }
 
