@@ -15,6 +15,24 @@ export interface BaselineResult {
   readonly load?: LoadResult;
 }
 
+/** Runs `script` (an HTTP server on $PORT) for the time `measure` takes, given its URL. */
+async function withHttpServer<T>(
+  script: string,
+  env: Record<string, string>,
+  measure: (url: string) => Promise<T>,
+): Promise<T> {
+  const port = await freePort();
+  const child = startChild(process.execPath, [script], { ...env, PORT: String(port) });
+  try {
+    await waitFor(`http://127.0.0.1:${port}/`);
+    return await measure(`http://127.0.0.1:${port}`);
+  } finally {
+    await child.stop();
+  }
+}
+
+const ROOT_PATH = [{ weight: 1, request: { next: () => ({ path: '/' }) } }];
+
 async function httpBaseline(
   name: string,
   description: string,
@@ -23,20 +41,10 @@ async function httpBaseline(
   seconds: number,
   connections: number,
 ): Promise<BaselineResult> {
-  const port = await freePort();
-  const child = startChild(process.execPath, [script], { ...env, PORT: String(port) });
-  try {
-    await waitFor(`http://127.0.0.1:${port}/`);
-    const load = await runLoad({
-      url: `http://127.0.0.1:${port}`,
-      durationSeconds: seconds,
-      connections,
-      requests: [{ weight: 1, request: { next: () => ({ path: '/' }) } }],
-    });
-    return { name, description, throughput: load.throughput, load };
-  } finally {
-    await child.stop();
-  }
+  const load = await withHttpServer(script, env, (url) =>
+    runLoad({ url, durationSeconds: seconds, connections, requests: ROOT_PATH }),
+  );
+  return { name, description, throughput: load.throughput, load };
 }
 
 /** B0: bare node:http hello. */
@@ -55,20 +63,10 @@ export function bareNode(seconds: number, connections: number): Promise<Baseline
  * B0 at a fixed rate: what the machine and the load generator add to any response time (timers, the
  * scheduler of two shared cores). A scenario's latency at that rate cannot be lower.
  */
-export async function bareNodeAtRate(rate: number, seconds: number): Promise<LoadResult> {
-  const port = await freePort();
-  const child = startChild(process.execPath, ['bench/baselines/node-hello.mjs'], { PORT: String(port) });
-  try {
-    await waitFor(`http://127.0.0.1:${port}/`);
-    return await runFixedRate({
-      url: `http://127.0.0.1:${port}`,
-      rate,
-      durationSeconds: seconds,
-      requests: [{ weight: 1, request: { next: () => ({ path: '/' }) } }],
-    });
-  } finally {
-    await child.stop();
-  }
+export function bareNodeAtRate(rate: number, seconds: number): Promise<LoadResult> {
+  return withHttpServer('bench/baselines/node-hello.mjs', {}, (url) =>
+    runFixedRate({ url, rate, durationSeconds: seconds, requests: ROOT_PATH }),
+  );
 }
 
 /** B1: bare Fastify route returning `document` (the JSON a cached patient read returns). */

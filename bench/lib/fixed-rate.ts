@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import type { LoadRequest, LoadResult } from './load.js';
+import { weightedPicker, type LoadRequest, type LoadResult } from './load.js';
 import { summarise } from './stats.js';
 
 export interface FixedRateOptions {
@@ -24,15 +24,7 @@ export interface FixedRateOptions {
 export async function runFixedRate(options: FixedRateOptions): Promise<LoadResult> {
   const pool = new Pool(options.url, { connections: options.maxConnections ?? 256 });
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const totalWeight = options.requests.reduce((sum, entry) => sum + entry.weight, 0);
-  const pick = (): LoadRequest => {
-    let roll = Math.random() * totalWeight;
-    for (const entry of options.requests) {
-      roll -= entry.weight;
-      if (roll < 0) return entry.request;
-    }
-    return options.requests[options.requests.length - 1]!.request;
-  };
+  const pick = weightedPicker(options.requests);
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   let errors = 0;

@@ -25,21 +25,28 @@ export interface LoadResult {
   readonly statusCounts: Record<string, number>;
 }
 
+/** Chooses among several request kinds by weight (the mixed workload); one kind is always chosen. */
+export function weightedPicker(
+  requests: readonly { readonly weight: number; readonly request: LoadRequest }[],
+): () => LoadRequest {
+  const totalWeight = requests.reduce((sum, entry) => sum + entry.weight, 0);
+  return () => {
+    let roll = Math.random() * totalWeight;
+    for (const entry of requests) {
+      roll -= entry.weight;
+      if (roll < 0) return entry.request;
+    }
+    return requests[requests.length - 1]!.request;
+  };
+}
+
 /**
  * Drives HTTP load with autocannon as fast as it goes (throughput runs; fixed rates are `fixed-rate.ts`)
  * and keeps every response time, so p95 is exact (autocannon's own summary has no p95). Errors are
  * connection errors, timeouts and non-2xx answers.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const totalWeight = options.requests.reduce((sum, entry) => sum + entry.weight, 0);
-  const pick = (): LoadRequest => {
-    let roll = Math.random() * totalWeight;
-    for (const entry of options.requests) {
-      roll -= entry.weight;
-      if (roll < 0) return entry.request;
-    }
-    return options.requests[options.requests.length - 1]!.request;
-  };
+  const pick = weightedPicker(options.requests);
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   let finish: (result: autocannon.Result) => void = () => undefined;
