@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SESSION_SETTINGS } from '../../src/db/postgres.js';
 import type { InProcessMediSys } from './in-process.js';
 import { median, round } from './stats.js';
 import { recordStatements } from './sql-recorder.js';
@@ -7,7 +8,7 @@ export type SearchShape = 'common' | 'rare' | 'threeCharacters' | 'mrn' | 'phone
 
 /**
  * Database time of one search as MediSys runs it: the statements the route sends (recorded), each
- * EXPLAIN ANALYZEd; planning plus execution, summed. The median of three runs per term; the slowest
+ * EXPLAIN ANALYZEd on a connection with MediSys's session settings; planning plus execution, summed. The median of three runs per term; the slowest
  * term of each shape is reported.
  */
 export async function searchDatabaseTimes(
@@ -18,6 +19,7 @@ export async function searchDatabaseTimes(
 ): Promise<Record<SearchShape, number>> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  await client.query(SESSION_SETTINGS);
   try {
     const result = {} as Record<SearchShape, number>;
     for (const [shape, shapeTerms] of Object.entries(terms) as [SearchShape, readonly string[]][]) {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createScratchPostgresDatabase,
+  createTestDatabase,
   POSTGRES_AVAILABLE,
   servicesRequired,
+  type TestDatabase,
 } from '../../tests/support/databases.js';
 import { checksumOf, migrate, readMigrationFiles, type MigrationFile } from './migrator.js';
-import { PostgresDatabase } from './postgres.js';
+import type { Database } from './database.js';
 
 function migrationOf(version: number, name: string, body: string): MigrationFile {
   const sql = `BEGIN;\n${body}\nINSERT INTO schema_version (version, description) VALUES (${version}, '${name}');\nCOMMIT;\n`;
@@ -13,25 +14,18 @@ function migrationOf(version: number, name: string, body: string): MigrationFile
 }
 
 describe.runIf(POSTGRES_AVAILABLE || servicesRequired)('migrating a large database on PostgreSQL', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchPostgresDatabase>>;
-  let db: PostgresDatabase;
+  let pool: TestDatabase;
+  let db: Database;
 
   beforeAll(async () => {
-    scratch = await createScratchPostgresDatabase();
-    db = new PostgresDatabase({
-      url: scratch.url,
+    pool = await createTestDatabase('postgres', {
+      migrated: false,
       maximumPoolSize: 1,
-      minimumIdle: 0,
-      connectionTimeoutMs: 5000,
-      idleTimeoutMs: 10_000,
-      maxLifetimeMs: 60_000,
       statementTimeoutMs: 300,
     });
+    db = pool.db;
   });
-  afterAll(async () => {
-    await db?.close();
-    await scratch?.drop();
-  });
+  afterAll(async () => pool?.close());
 
   it('runs a migration longer than the statement timeout, and gives the connection back with it', async () => {
     const slow = migrationOf(9001, 'rewrite_slowly', 'SELECT pg_sleep(1);');

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createScratchPostgresDatabase,
+  createTestDatabase,
   POSTGRES_AVAILABLE,
   servicesRequired,
+  type TestDatabase,
 } from '../../tests/support/databases.js';
 import { insertAuditEvents, type AuditEventRow } from '../modules/audit/audit.repository.js';
 import { findPatientById } from '../modules/patients/patients.repository.js';
 import { prepared } from './database.js';
 import { migrate } from './migrator.js';
-import { PostgresDatabase } from './postgres.js';
+import type { Database } from './database.js';
 
 const row = (action: string): AuditEventRow => ({
   action,
@@ -25,27 +26,16 @@ const row = (action: string): AuditEventRow => ({
 });
 
 describe.runIf(POSTGRES_AVAILABLE || servicesRequired)('prepared statements on PostgreSQL', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchPostgresDatabase>>;
-  let db: PostgresDatabase;
+  let pool: TestDatabase;
+  let db: Database;
 
   beforeAll(async () => {
-    scratch = await createScratchPostgresDatabase();
     // One connection, so that what it has prepared is what pg_prepared_statements lists.
-    db = new PostgresDatabase({
-      url: scratch.url,
-      maximumPoolSize: 1,
-      minimumIdle: 0,
-      connectionTimeoutMs: 5000,
-      idleTimeoutMs: 60_000,
-      maxLifetimeMs: 600_000,
-      statementTimeoutMs: 30_000,
-    });
+    pool = await createTestDatabase('postgres', { migrated: false, maximumPoolSize: 1 });
+    db = pool.db;
     await migrate(db);
   });
-  afterAll(async () => {
-    await db?.close();
-    await scratch?.drop();
-  });
+  afterAll(async () => pool?.close());
 
   const preparedNames = async (): Promise<string[]> =>
     (await db.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name')).rows.map(
