@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
+import { statementText, type Queryable } from '../../db/index.js';
+import { COUNT_CAP, searchPatients } from './patients.repository.js';
 
 describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
   let t: TestApp;
@@ -12,6 +14,44 @@ describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
     token = await t.userToken('staff');
   });
   afterAll(async () => t?.close());
+
+  const search = async (query: string) => {
+    const response = await t.app.api.inject({
+      method: 'GET',
+      url: `/api/v1/patients?${query}`,
+      headers: auth(),
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  };
+
+  it("matches a name exactly where ILIKE does, whatever the letters' case or script", async () => {
+    const names = [
+      'Élodie Ñúñez',
+      'ÉLODIE NÚÑEZ',
+      'elodie nunez',
+      'Straße Groß',
+      'STRASSE GROSS',
+      "O'Brien-Smith",
+      'İsmail Işık',
+    ];
+    await t.database.db.query(
+      `INSERT INTO patients (name, date_of_birth) SELECT n, date '1970-01-01' FROM unnest($1::text[]) AS n`,
+      [names],
+    );
+    for (const term of ['élodie', 'ÑÚÑ', 'nunez', 'straße', 'GROSS', "o'brien-s", 'ismail', 'işık', 'İ']) {
+      const expected = await t.database.db.query<{ name: string }>(
+        `SELECT name FROM patients WHERE name = ANY($1::text[]) AND name ILIKE '%' || $2 || '%' ORDER BY name`,
+        [names, term],
+      );
+      const found = await search(`q=${encodeURIComponent(term)}&sort=name&limit=20`);
+      expect(
+        found.items.map((item: { name: string }) => item.name),
+        term,
+      ).toEqual(expected.rows.map((row) => row.name));
+    }
+    expect((await search('q=elodie')).items.length).toBeGreaterThanOrEqual(1);
+  });
 
   async function register(body: Record<string, unknown>, headers: Record<string, string> = {}) {
     return t.app.api.inject({
@@ -53,36 +93,28 @@ describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
     expect(byPhone.json().items.map((p: { id: string }) => p.id)).toEqual([patient.id]);
   });
 
-  it('takes at most 1,000 matches, sorted, and says when there are more; fewer are listed in full order', async () => {
+  it(`takes at most ${COUNT_CAP} matches, sorted, and says when there are more; fewer are listed in full order`, async () => {
     await t.database.db.query(
       `INSERT INTO patients (name, date_of_birth)
-       SELECT 'Countable Person ' || lpad(g::text, 4, '0'), date '1980-01-01' FROM generate_series(1002, 1, -1) g`,
+       SELECT 'Countable Person ' || lpad(g::text, 4, '0'), date '1980-01-01' FROM generate_series($1::int, 1, -1) g`,
+      [COUNT_CAP + 2],
     );
-    const search = async (query: string) => {
-      const response = await t.app.api.inject({
-        method: 'GET',
-        url: `/api/v1/patients?${query}`,
-        headers: auth(),
-      });
-      expect(response.statusCode).toBe(200);
-      return response.json();
-    };
     const many = await search('q=countable&limit=100&sort=name&order=desc');
-    expect(many).toMatchObject({ total: 1000, totalIsLowerBound: true });
+    expect(many).toMatchObject({ total: COUNT_CAP, totalIsLowerBound: true });
     const names = many.items.map((item: { name: string }) => item.name);
     expect(names).toHaveLength(100);
     expect(names).toEqual([...names].sort().reverse());
     expect(names.every((name: string) => name.startsWith('Countable Person '))).toBe(true);
-    expect((await search('q=countable&limit=50&offset=1000')).items).toEqual([]);
+    expect((await search(`q=countable&limit=50&offset=${COUNT_CAP}`)).items).toEqual([]);
 
-    const few = await search('q=countable%20person%20099&limit=3');
+    const few = await search('q=countable%20person%20019&limit=3');
     expect(few).toMatchObject({ total: 10, totalIsLowerBound: false });
     expect(few.items.map((item: { name: string }) => item.name)).toEqual([
-      'Countable Person 0990',
-      'Countable Person 0991',
-      'Countable Person 0992',
+      'Countable Person 0190',
+      'Countable Person 0191',
+      'Countable Person 0192',
     ]);
-    expect(await search('q=countable%20person%20099&limit=3&offset=20')).toMatchObject({
+    expect(await search('q=countable%20person%20019&limit=3&offset=20')).toMatchObject({
       items: [],
       total: 10,
     });
@@ -302,5 +334,51 @@ describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
       const after = await t.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM patients');
       expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
     });
+  });
+});
+
+describe.each(DATABASE_KINDS)('patient search plans on a larger table (%s)', (kind) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await buildTestApp(kind);
+    await t.database.db.query(
+      `INSERT INTO patients (name, date_of_birth)
+       SELECT 'Patient ' || md5(g::text), date '1930-01-01' + g % 30000 FROM generate_series(1, 20000) AS g`,
+    );
+    await t.database.db.query('ANALYZE patients');
+  });
+  afterAll(async () => t?.close());
+
+  /** The plans of the statements one search sends, as EXPLAIN (FORMAT JSON) text. */
+  async function searchPlans(q: string): Promise<string[]> {
+    const sent: { text: string; params: readonly unknown[] }[] = [];
+    const recording: Queryable = {
+      query: async (statement, params = []) => {
+        sent.push({ text: statementText(statement), params });
+        return t.database.db.query(statement, params);
+      },
+    };
+    await searchPatients(recording, {
+      q,
+      identifierHashes: { nationalId: [], insuranceNumber: [], policyNumber: [] },
+      includeArchived: false,
+      sort: 'name',
+      order: 'asc',
+      limit: 20,
+      offset: 0,
+    });
+    expect(sent.length).toBeGreaterThan(0);
+    return Promise.all(
+      sent.map(async ({ text, params }) =>
+        JSON.stringify((await t.database.db.query(`EXPLAIN (FORMAT JSON) ${text}`, params)).rows),
+      ),
+    );
+  }
+
+  it('finds a rare name through the trigram index on the folded name, not by reading the table', async () => {
+    const [plan] = await searchPlans('C4CA4238A0');
+    expect(plan).toContain('idx_patients_name_folded');
+    expect(plan).not.toMatch(/"Node Type":\s*"Seq Scan"/);
   });
 });

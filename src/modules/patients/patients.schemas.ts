@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PageQuery } from '../../shared/pagination.js';
+import { COUNT_CAP } from './patients.repository.js';
 
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
@@ -131,7 +132,9 @@ export const PatientSearchQuery = Type.Object(
 
 export const PatientList = Type.Object({
   items: Type.Array(PatientSummary),
-  total: Type.Integer({ description: 'Matches, counted up to 1,000' }),
+  total: Type.Integer({
+    description: `Matches, counted up to ${COUNT_CAP}; with a search term, pages end there (refine the term)`,
+  }),
   totalIsLowerBound: Type.Boolean({ description: 'True when there are more matches than counted' }),
   limit: Type.Integer(),
   offset: Type.Integer(),
