@@ -21,6 +21,7 @@ import type { ScenarioResult, SearchCurvePoint, TargetCheck } from './report.js'
 import {
   bearer,
   fixedRateRun,
+  WARM_UP_SECONDS,
   get,
   patientRead,
   patientSearch,
@@ -257,7 +258,11 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
       const idle = await fixedRateRun(primary.url, patientRead(staff, sample.patientIds), 200, rateSeconds);
       const [busy] = await Promise.all([
         fixedRateRun(primary.url, patientRead(staff, sample.patientIds), 200, rateSeconds),
-        throughputRun(primary.url, pid, signIn(users), { seconds: rateSeconds, connections: 32 }),
+        // Sign-ins through the reads' warm-up and their measurement.
+        throughputRun(primary.url, pid, signIn(users), {
+          seconds: rateSeconds + WARM_UP_SECONDS,
+          connections: 32,
+        }),
       ]);
       scenarios.push(
         scenario('read-idle', 'patient read p99 at 200/s, nothing else running', undefined, idle, 200),
