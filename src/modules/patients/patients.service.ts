@@ -217,9 +217,9 @@ export class PatientsService {
       offset: query.offset ?? 0,
     } as const;
     // Read (on the replica when one serves), then audit on the primary before any result is answered.
-    const { items, total } = await this.reads.transaction((tx) => searchPatients(tx, criteria), {
-      readOnly: true,
-    });
+    // No transaction: a search with a term is one statement, and the list without one reads its page
+    // and its bounded count on two connections at once (a count a moment apart is no harm).
+    const { items, total } = await searchPatients(this.reads, criteria);
     await this.audit.recordAlone(context, {
       action: 'PATIENT_SEARCHED',
       entityType: 'patient',
