@@ -212,8 +212,8 @@ function searchCondition(criteria: PatientSearchCriteria): { where: string; para
   const q = criteria.q.trim();
   if (q !== '') {
     params.push(`%${escapeLike(q)}%`, q.toUpperCase());
-    // ILIKE's matches, folded once by lower() and then compared as bytes (migration 0023): ILIKE folds
-    // each name in the locale as it compares, three times dearer on a scan of 20,000 names.
+    // ILIKE's matches: each name folded by lower(), then compared as bytes (migration 0023's index).
+    // ILIKE folds and compares in the locale, about three times dearer per name on a scan.
     const alternatives = [`lower(name) COLLATE "C" LIKE lower($2)`, `mrn = $3`];
     const { nationalId, insuranceNumber } = criteria.identifierHashes;
     params.push(nationalId, insuranceNumber);
@@ -248,7 +248,8 @@ function searchCondition(criteria: PatientSearchCriteria): { where: string; para
 }
 
 /**
- * Name contains `q` (trigram index on the folded name), or exact MRN, national id or policy number, or same phone digits.
+ * Name contains `q` (trigram index on the folded name), or exact MRN, national id or policy number, or
+ * same phone digits.
  *
  * With a term, at most COUNT_CAP + 1 matches are taken in whatever order the index gives them, then
  * sorted and paged: bounded work for every term. Ordering all matches first is not: a common term
