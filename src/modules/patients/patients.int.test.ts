@@ -132,6 +132,38 @@ describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
     expect(unrelated.json().warnings).toEqual([]);
   });
 
+  it('warns of likely duplicates by phone digits too, closest name first, never the new record itself', async () => {
+    const close = (
+      await register({ name: 'Tobias Wren', dateOfBirth: '1960-02-02', phone: '020 7946 0811' })
+    ).json();
+    const further = (
+      await register({ name: 'Tobias Wrenfield', dateOfBirth: '1961-03-03', phone: '020-7946-0811' })
+    ).json();
+    const created = await register({
+      name: 'Tobias Wren',
+      dateOfBirth: '1999-12-31',
+      phone: '(020) 79460811',
+    });
+    const body = created.json();
+    const listed = body.warnings[0].patients;
+    expect(listed.map((p: { id: string }) => p.id)).toEqual([close.id, further.id]);
+    expect(listed[0]).toEqual({
+      id: close.id,
+      mrn: close.mrn,
+      name: 'Tobias Wren',
+      dateOfBirth: '1960-02-02',
+      sex: 'unknown',
+      phone: '020 7946 0811',
+      archived: false,
+    });
+    expect(listed.map((p: { id: string }) => p.id)).not.toContain(body.id);
+
+    // Fewer than four digits say nothing about who the patient is.
+    await register({ name: 'Short Number', dateOfBirth: '1950-05-05', phone: '112' });
+    const short = await register({ name: 'Short Number', dateOfBirth: '1951-06-06', phone: '112' });
+    expect(short.json().warnings).toEqual([]);
+  });
+
   it('audits every read of a patient record in audit_events and audit.log', async () => {
     const patient = (await register({ name: 'Audit Reader', dateOfBirth: '1990-01-01' })).json();
     const read = await t.app.api.inject({

@@ -84,18 +84,47 @@ const EDITABLE_COLUMNS = {
   insuranceProvider: 'insurance_provider',
 } as const satisfies Record<Exclude<keyof UpdatePatientInput, 'insuranceNumber' | 'nationalId'>, string>;
 
-export async function insertPatient(
+/**
+ * Inserts the patient and, in the same statement, finds the registered patients who may be the same
+ * person: a similar name and the same birth date or phone digits. One round trip, prepared once per
+ * connection (planning the insert into a table of fourteen indexes cost more than running it). Every part
+ * of a statement reads the same snapshot, so the new record is never among its own likely duplicates.
+ * `phone_digits <> ''` is written out so that the generic plan may use the partial index on phone digits.
+ */
+const REGISTER = prepared(
+  'patients.register',
+  `WITH likely_duplicates AS MATERIALIZED (
+     SELECT id, mrn, name, date_of_birth, sex, phone, archived, similarity(lower(name), lower($1)) AS score
+       FROM patients
+      WHERE NOT archived
+        AND (date_of_birth = $2 OR (phone_digits = $15 AND phone_digits <> ''))
+        AND similarity(lower(name), lower($1)) >= 0.4
+      ORDER BY score DESC
+      LIMIT 5),
+   inserted AS (
+     INSERT INTO patients (name, date_of_birth, sex, phone, email, address, emergency_contact_name,
+       emergency_contact_phone, insurance_provider, insurance_number_encrypted, insurance_number_hash,
+       national_id_encrypted, national_id_hash, created_by, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+     RETURNING ${COLUMNS})
+   SELECT inserted.*,
+          (SELECT coalesce(json_agg(json_build_object('id', id, 'mrn', mrn, 'name', name,
+                     'dateOfBirth', date_of_birth, 'sex', sex, 'phone', phone, 'archived', archived)
+                   ORDER BY score DESC), '[]')
+             FROM likely_duplicates) AS "likelyDuplicates"
+     FROM inserted`,
+);
+
+/** A new patient record, and the patients already registered who may be the same person (at most 5). */
+export async function registerPatient(
   db: Queryable,
   input: RegisterPatientInput,
   sealed: SealedPatientIdentifiers,
   userId: string,
-): Promise<StoredPatientRecord> {
-  const result = await db.query<StoredPatientRecord>(
-    `INSERT INTO patients (name, date_of_birth, sex, phone, email, address, emergency_contact_name,
-       emergency_contact_phone, insurance_provider, insurance_number_encrypted, insurance_number_hash,
-       national_id_encrypted, national_id_hash, created_by, updated_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-     RETURNING ${COLUMNS}`,
+): Promise<{ patient: StoredPatientRecord; likelyDuplicates: PatientSummaryRecord[] }> {
+  const digits = (input.phone ?? '').replace(/\D/g, '');
+  const result = await db.query<StoredPatientRecord & { likelyDuplicates: PatientSummaryRecord[] }>(
+    REGISTER,
     [
       input.name,
       input.dateOfBirth,
@@ -111,9 +140,12 @@ export async function insertPatient(
       sealed.nationalId?.encrypted ?? null,
       sealed.nationalId?.hash ?? null,
       userId,
+      // Fewer than four digits ("0", "112") say nothing about who the patient is.
+      digits.length >= 4 ? digits : '',
     ],
   );
-  return result.rows[0]!;
+  const { likelyDuplicates, ...patient } = result.rows[0]!;
+  return { patient, likelyDuplicates };
 }
 
 /** Every read of a record by id: prepared once per connection (planning cost twice the read). */
@@ -307,23 +339,3 @@ export async function searchPatients(
   return { items: items.rows, total: count.rows[0]!.total };
 }
 
-/** Patients who may be the same person: a similar name and the same birth date or phone. */
-export async function findLikelyDuplicates(
-  db: Queryable,
-  name: string,
-  dateOfBirth: string,
-  phone: string | null | undefined,
-  excludeId: string | null,
-): Promise<PatientSummaryRecord[]> {
-  const digits = (phone ?? '').replace(/\D/g, '');
-  const result = await db.query<PatientSummaryRecord>(
-    `SELECT ${SUMMARY_COLUMNS} FROM patients
-      WHERE NOT archived AND ($4::uuid IS NULL OR id <> $4)
-        AND (date_of_birth = $2 OR ($3 <> '' AND phone_digits = $3))
-        AND similarity(lower(name), lower($1)) >= 0.4
-      ORDER BY similarity(lower(name), lower($1)) DESC
-      LIMIT 5`,
-    [name, dateOfBirth, digits.length >= 4 ? digits : '', excludeId],
-  );
-  return result.rows;
-}

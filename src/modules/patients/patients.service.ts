@@ -8,9 +8,8 @@ import type { AuditTrail } from '../audit/index.js';
 import { FieldDecryptionError, type FieldCipher } from '../security/index.js';
 import {
   COUNT_CAP,
-  findLikelyDuplicates,
   findPatientById,
-  insertPatient,
+  registerPatient,
   searchPatients,
   setPatientArchived,
   updatePatientIfVersion,
@@ -92,8 +91,12 @@ export class PatientsService {
       throw new ValidationError('The name is empty.', [{ field: 'name', message: 'must not be blank' }]);
     return this.db.transaction((tx) =>
       runIdempotent(tx, idempotency, async () => {
-        const duplicates = await findLikelyDuplicates(tx, name, input.dateOfBirth, input.phone, null);
-        const stored = await insertPatient(tx, { ...input, name }, this.seal(input), actorId(context));
+        const { patient: stored, likelyDuplicates: duplicates } = await registerPatient(
+          tx,
+          { ...input, name },
+          this.seal(input),
+          actorId(context),
+        );
         const patient = this.open(stored);
         await this.audit.record(tx, context, {
           action: 'PATIENT_REGISTERED',
