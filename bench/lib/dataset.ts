@@ -7,7 +7,7 @@ import type { Queryable } from '../../src/db/index.js';
 import { GENESIS_HASH, rowHash, type ChainedRow } from '../../src/modules/audit/audit-chain.js';
 import { findChainHead } from '../../src/modules/audit/audit-seal.repository.js';
 import { sealBatch } from '../../src/modules/audit/audit-sealer.js';
-import { patientName, Random } from './names.js';
+import { birthDate, patientName, Random } from './names.js';
 import { log, Progress } from './progress.js';
 
 /** What the benchmark database holds; kept in `bench_dataset` so a second run can reuse a load. */
@@ -180,8 +180,7 @@ export async function loadPatients(client: pg.ClientBase, total: number, seed = 
       total - existing,
       (i) => {
         const index = existing + i;
-        const day = random.integer(32_000);
-        const birth = new Date(Date.UTC(1935, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+        const birth = birthDate(random);
         return [
           patientName(random),
           birth,

@@ -294,6 +294,11 @@ export function patientName(random: Random): string {
   return `${first} ${surname}`;
 }
 
+/** A birth date between 1935 and 2022, as the loaded patients have. */
+export function birthDate(random: Random): string {
+  return new Date(Date.UTC(1935, 0, 1) + random.integer(32_000) * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Search terms by shape, as the scenarios and the database-time curve use them. */
 export const SEARCH_TERMS = {
   common: ['john', 'smith', 'mary', 'james', 'brown'],

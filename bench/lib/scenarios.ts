@@ -1,5 +1,6 @@
 import { runFixedRate } from './fixed-rate.js';
 import { runLoad, type LoadRequest, type LoadResult } from './load.js';
+import { birthDate, patientName, Random } from './names.js';
 import { sampleRss } from './processes.js';
 import type { ScenarioResult } from './report.js';
 
@@ -35,7 +36,12 @@ export function patientSearch(token: string, terms: readonly string[]): LoadRequ
   };
 }
 
+/**
+ * New patients named and born like the loaded ones (so the duplicate check finds a likely duplicate about
+ * as often as at a real front desk), with phone numbers no loaded patient has.
+ */
 export function registration(token: string): LoadRequest {
+  const random = new Random(process.pid);
   return {
     method: 'POST',
     headers: bearer(token),
@@ -44,10 +50,10 @@ export function registration(token: string): LoadRequest {
       return {
         path: '/api/v1/patients',
         body: {
-          name: `Bench Registration ${process.pid}-${counter}`,
-          dateOfBirth: `19${String(50 + (counter % 50))}-0${1 + (counter % 9)}-1${counter % 10}`,
+          name: patientName(random),
+          dateOfBirth: birthDate(random),
           sex: 'unknown',
-          phone: `+1 555 ${String(1_000_000 + (counter % 9_000_000)).slice(-7)}`,
+          phone: `+1 556 ${String(1_000_000 + (counter % 9_000_000)).slice(-7)}`,
         },
       };
     },
