@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Transaction } from '../db/index.js';
+import { prepared, type Transaction } from '../db/index.js';
 import { UnprocessableError, ValidationError } from './errors.js';
 
 /** A POST sent with an Idempotency-Key header, as the service sees it. */
@@ -17,6 +17,19 @@ export interface StoredResponse<T> {
   /** True when this is the remembered answer to an earlier request with the same key. */
   readonly replayed: boolean;
 }
+
+// Prepared once per connection: every idempotent write (each one the web application sends) runs the
+// claim and the answer's update, and their parse and plan cost more than running them.
+const CLAIM = prepared(
+  'idempotency.claim',
+  `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, response_status, response_body)
+   VALUES ($1, $2, $3, $4, $5, 0, 'null'::jsonb)
+   ON CONFLICT (user_id, key) DO NOTHING`,
+);
+const REMEMBER = prepared(
+  'idempotency.remember',
+  'UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2',
+);
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
@@ -47,12 +60,7 @@ export async function runIdempotent<T>(
 ): Promise<StoredResponse<T>> {
   if (!request) return { ...(await work()), replayed: false };
   const hash = requestHash(request);
-  const claimed = await tx.query(
-    `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, response_status, response_body)
-     VALUES ($1, $2, $3, $4, $5, 0, 'null'::jsonb)
-     ON CONFLICT (user_id, key) DO NOTHING`,
-    [request.userId, request.key, request.method, request.path, hash],
-  );
+  const claimed = await tx.query(CLAIM, [request.userId, request.key, request.method, request.path, hash]);
   if (claimed.rowCount === 0) {
     const stored = await tx.query<{ requestHash: string; status: number; body: T }>(
       `SELECT request_hash AS "requestHash", response_status AS status, response_body AS body
@@ -68,9 +76,6 @@ export async function runIdempotent<T>(
     return { status: row.status, body: row.body, replayed: true };
   }
   const response = await work();
-  await tx.query(
-    'UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2',
-    [request.userId, request.key, response.status, JSON.stringify(response.body)],
-  );
+  await tx.query(REMEMBER, [request.userId, request.key, response.status, JSON.stringify(response.body)]);
   return { ...response, replayed: false };
 }
