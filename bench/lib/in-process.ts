@@ -28,6 +28,9 @@ export async function openInProcess(databaseUrl: string): Promise<InProcessMediS
       'logging.console': 'false',
       'logging.level': 'warn',
       'security.encryption.key-file': ensureBenchKeyFile(),
+      // Each run signs in once here, as the same bench user: runs in quick succession (a scenario at a
+      // time with --only) would otherwise reach the per-account sign-in limit and stop.
+      'security.throttle.enabled': 'false',
     },
   });
   const loggers = createLoggers(config.logging);
