@@ -12,7 +12,7 @@ const TEST_TIMEOUT_MS = 3 * START_TIMEOUT_MS;
  * A newcomer's first run: `medisys serve` (what `npm start` runs) on the embedded database in an empty
  * folder, then what a crash, a second process and a SIGTERM do to it.
  */
-describe('medisys serve on the embedded database', () => {
+describe('medisys serve on the embedded database', { timeout: TEST_TIMEOUT_MS }, () => {
   let workDir: string;
   let server: RunningMediSys | undefined;
   let token = '';
@@ -54,7 +54,7 @@ describe('medisys serve on the embedded database', () => {
     expect(created.status).toBe(201);
     const found = await http(`${server.apiUrl}/api/v1/patients?q=john`, { token });
     expect(found.body.items.map((patient: { name: string }) => patient.name)).toEqual(['John Smith']);
-  }, TEST_TIMEOUT_MS);
+  });
 
   // A process that waited for the lock instead would end in startMediSys's own timeout, whose message
   // does not match.
@@ -62,7 +62,7 @@ describe('medisys serve on the embedded database', () => {
     const second = startMediSys({ cwd: workDir, timeoutMs: START_TIMEOUT_MS });
     await expect(second).rejects.toThrow(/in use by another MediSys process \(pid \d+\)/);
     expect((await http(`${server!.apiUrl}/api/health`)).status).toBe(200);
-  }, TEST_TIMEOUT_MS);
+  });
 
   it('keeps every committed record across a kill -9', async () => {
     const names = ['Kill Nine One', 'Kill Nine Two', 'Kill Nine Three'];
@@ -88,7 +88,7 @@ describe('medisys serve on the embedded database', () => {
       [...names].sort(),
     );
     expect((await http(`${server.apiUrl}/api/v1/patients?q=john`, { token })).body.total).toBe(1);
-  }, TEST_TIMEOUT_MS);
+  });
 
   it('stops on SIGTERM with exit code 0 and releases the data folder', async () => {
     expect(await server!.stop('SIGTERM')).toBe(0);
@@ -96,5 +96,5 @@ describe('medisys serve on the embedded database', () => {
     expect((await http(`${server.apiUrl}/api/health`)).status).toBe(200);
     expect(await server.stop('SIGTERM')).toBe(0);
     server = undefined;
-  }, TEST_TIMEOUT_MS);
+  });
 });

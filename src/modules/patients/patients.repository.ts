@@ -338,4 +338,3 @@ export async function searchPatients(
   ]);
   return { items: items.rows, total: count.rows[0]!.total };
 }
-
