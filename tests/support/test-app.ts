@@ -55,7 +55,8 @@ export async function buildTestApp(
       ...overrides,
     },
   });
-  const loggers = createLoggers(config.logging);
+  // Written synchronously, so that logLines reads every line a request has caused.
+  const loggers = createLoggers({ ...config.logging, sync: true });
   const app = await buildApp(config, { db: database.db, loggers, clock: options.clock });
   await app.services.users.ensureBootstrapAdmin(ADMIN_PASSWORD, config.dataDir, commandLineContext('test'));
 
@@ -87,6 +88,7 @@ export async function buildTestApp(
     userToken,
     adminToken: () => login('admin', ADMIN_PASSWORD),
     async logLines(file): Promise<string[]> {
+      // Lines written after the response (onResponse hooks) have had their turn.
       await new Promise((resolve) => setTimeout(resolve, 50));
       try {
         return readFileSync(path.join(config.logging.dir, `${file}.log`), 'utf8')
