@@ -87,14 +87,14 @@ const EDITABLE_COLUMNS = {
 /**
  * Inserts the patient and, in the same statement, finds the registered patients who may be the same
  * person: a similar name and the same birth date or phone digits. One round trip, prepared once per
- * connection (planning the insert into a table of fourteen indexes cost more than running it). Every part
- * of a statement reads the same snapshot, so the new record is never among its own likely duplicates.
+ * connection (planning the two cost about as much as running them). Every part of a statement reads the
+ * same snapshot, so the new record is never among its own likely duplicates.
  * `phone_digits <> ''` is written out so that the generic plan may use the partial index on phone digits.
  */
 const REGISTER = prepared(
   'patients.register',
   `WITH likely_duplicates AS MATERIALIZED (
-     SELECT id, mrn, name, date_of_birth, sex, phone, archived, similarity(lower(name), lower($1)) AS score
+     SELECT ${SUMMARY_COLUMNS}, similarity(lower(name), lower($1)) AS score
        FROM patients
       WHERE NOT archived
         AND (date_of_birth = $2 OR (phone_digits = $15 AND phone_digits <> ''))
@@ -108,10 +108,8 @@ const REGISTER = prepared(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
      RETURNING ${COLUMNS})
    SELECT inserted.*,
-          (SELECT coalesce(json_agg(json_build_object('id', id, 'mrn', mrn, 'name', name,
-                     'dateOfBirth', date_of_birth, 'sex', sex, 'phone', phone, 'archived', archived)
-                   ORDER BY score DESC), '[]')
-             FROM likely_duplicates) AS "likelyDuplicates"
+          (SELECT coalesce(jsonb_agg(to_jsonb(d) - 'score' ORDER BY d.score DESC), '[]')
+             FROM likely_duplicates AS d) AS "likelyDuplicates"
      FROM inserted`,
 );
 
