@@ -36,12 +36,14 @@ export function patientSearch(token: string, terms: readonly string[]): LoadRequ
   };
 }
 
+/** One sequence for the whole run: a second scenario must not register the first one's patients again. */
+const registrationRandom = new Random(process.pid);
+
 /**
  * New patients named and born like the loaded ones (so the duplicate check finds a likely duplicate about
  * as often as at a real front desk), with phone numbers no loaded patient has.
  */
 export function registration(token: string): LoadRequest {
-  const random = new Random(process.pid);
   return {
     method: 'POST',
     headers: bearer(token),
@@ -50,8 +52,8 @@ export function registration(token: string): LoadRequest {
       return {
         path: '/api/v1/patients',
         body: {
-          name: patientName(random),
-          dateOfBirth: birthDate(random),
+          name: patientName(registrationRandom),
+          dateOfBirth: birthDate(registrationRandom),
           sex: 'unknown',
           phone: `+1 556 ${String(1_000_000 + (counter % 9_000_000)).slice(-7)}`,
         },

@@ -53,6 +53,8 @@ const POOL_SIZE = 20;
 const CONNECTIONS = 100;
 /** Where production runs MediSys (deploy/systemd/medisys-app@.service). */
 const NODE_OPTIONS = '--max-old-space-size=512';
+/** The registration whose statements B2 replays, its name and birth date replaced in each transaction. */
+const RECORDED_REGISTRATION = { name: 'Bench Recorded Registration', dateOfBirth: '1970-01-01' };
 
 async function signInOver(instance: MediSysInstance, index: number): Promise<string> {
   const response = await fetch(`${instance.url}/api/v1/auth/login`, {
@@ -133,7 +135,7 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
         method: 'POST',
         url: '/api/v1/patients',
         headers: bearer(token),
-        payload: { name: 'Bench Recorded Registration', dateOfBirth: '1970-01-01', sex: 'unknown' },
+        payload: { ...RECORDED_REGISTRATION, sex: 'unknown' },
       });
     });
   } finally {
@@ -155,8 +157,8 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
         // Birth dates spread as the loaded patients' are: on one date, every earlier pgbench registration
         // would be a likely duplicate of the next, and the baseline would slow down run after run.
         new Map([
-          ['Bench Recorded Registration', `('Bench pgbench ' || :n)`],
-          ['1970-01-01', `('1935-01-01'::date + :day::int)`],
+          [RECORDED_REGISTRATION.name, `('Bench pgbench ' || :n)`],
+          [RECORDED_REGISTRATION.dateOfBirth, `('1935-01-01'::date + :day::int)`],
         ]),
         ['\\set n random(1, 1000000000)', '\\set day random(0, 31999)'],
       ),
