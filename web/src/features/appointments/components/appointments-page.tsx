@@ -1,11 +1,11 @@
 import { Button, Group, Paper, Switch, Text, Title } from '@mantine/core';
 import { useEffect, useState, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
 import { EmptyState } from '@/components/ui/empty-state';
 import { IconCalendarEvent } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { PageLoader } from '@/components/ui/page-loader';
 import { ProblemAlert } from '@/components/ui/problem-alert';
+import { useAddressQuery } from '@/lib/address-query';
 import { localToday } from '@/lib/format';
 import { useCan, useSession } from '@/lib/session';
 import {
@@ -32,7 +32,7 @@ import { browserTimeZone, isKnownTimeZone, zonedMoment } from './zoned-time';
  * The calendar's state lives in the URL (`?doctor=…&view=week&date=…&appointment=…`).
  */
 export function AppointmentsPage(): ReactNode {
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams, changeSearch] = useAddressQuery();
   const state = calendarStateFromSearch(searchParams, localToday());
   const { user } = useSession();
   const canBook = useCan('appointments:write');
@@ -41,7 +41,9 @@ export function AppointmentsPage(): ReactNode {
   const [booking, setBooking] = useState<BookingDraft | undefined>(undefined);
 
   const update = (next: Partial<CalendarState>): void =>
-    setSearchParams(searchFromCalendarState({ ...state, ...next }), { replace: true });
+    changeSearch((latest) =>
+      searchFromCalendarState({ ...calendarStateFromSearch(latest, localToday()), ...next }),
+    );
 
   const doctors = useDoctors();
   const departments = useDepartments();

@@ -1,10 +1,11 @@
 import { Anchor, Button, Group, Pagination, Paper, Select, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { PageLoader } from '@/components/ui/page-loader';
 import { ProblemAlert } from '@/components/ui/problem-alert';
+import { useAddressQuery } from '@/lib/address-query';
 import { formatCents, formatDate, humanise } from '@/lib/format';
 import { useCan } from '@/lib/session';
 import { INVOICE_STATUSES, INVOICES_PAGE_SIZE, useInvoices } from '../api/invoices';
@@ -14,14 +15,14 @@ import { StatusBadge } from './status-badge';
 
 /** The invoices, newest first, filtered by status and patient; the filters live in the address. */
 export function InvoicesPage(): ReactNode {
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams, changeSearch] = useAddressQuery();
   const filters = invoiceFiltersFrom(searchParams, INVOICES_PAGE_SIZE);
   const invoices = useInvoices(filters);
   const canWrite = useCan('billing:write');
   const page = Math.floor(filters.offset / INVOICES_PAGE_SIZE) + 1;
   const pages = invoices.data ? Math.max(1, Math.ceil(invoices.data.total / INVOICES_PAGE_SIZE)) : 1;
   const update = (changes: Parameters<typeof invoiceSearchWith>[1]): void =>
-    setSearchParams(invoiceSearchWith(searchParams, changes), { replace: true });
+    changeSearch((latest) => invoiceSearchWith(latest, changes));
   const filteredPatient = filters.patientId
     ? invoices.data?.items.find((invoice) => invoice.patientId === filters.patientId)
     : undefined;

@@ -12,12 +12,13 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState, type ReactNode } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { EmptyState } from '@/components/ui/empty-state';
 import { IconSearch } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { ProblemAlert } from '@/components/ui/problem-alert';
 import { SortableHeader, type SortOrder } from '@/components/ui/sortable-header';
+import { useAddressQuery } from '@/lib/address-query';
 import { ageInYears, formatDate, humanise, localToday } from '@/lib/format';
 import { useCan } from '@/lib/session';
 import { usePatientSearch, type PatientSearchParams } from '../api/patients';
@@ -27,7 +28,7 @@ const PAGE_SIZE = 25;
 
 /** Search-as-you-type over name, MRN and phone; sortable columns; pages of 25; state kept in the URL. */
 export function PatientListPage(): ReactNode {
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams, changeSearch] = useAddressQuery();
   const state = listStateFromSearch(searchParams);
   const [typed, setTyped] = useState(state.q);
   const [debounced] = useDebouncedValue(typed, 300);
@@ -35,7 +36,7 @@ export function PatientListPage(): ReactNode {
   const today = localToday();
 
   const update = (next: Partial<PatientListState>): void =>
-    setSearchParams(searchFromListState({ ...state, ...next }), { replace: true });
+    changeSearch((latest) => searchFromListState({ ...listStateFromSearch(latest), ...next }));
 
   useEffect(() => {
     if (debounced.trim() !== state.q) update({ q: debounced.trim(), page: 1 });
