@@ -37,15 +37,20 @@ const COLUMNS = `id, occurred_at AS "occurredAt", action, outcome, actor_user_id
   request_id AS "requestId", details`;
 
 /**
+ * The columns an audit row is written with, in AuditEventRow's order; for INSERT_EVENTS and for a
+ * statement that writes the row of its own change (see registerPatient).
+ */
+export const AUDIT_EVENT_COLUMNS = `action, outcome, actor_user_id, actor_username, actor_role, entity_type,
+  entity_id, patient_id, client_address, request_id, details`;
+
+/**
  * One text for any number of rows (a column per array, in the order given), so that it is prepared once
  * per connection: planning the INSERT cost as much as running it (eleven columns, six indexes).
  */
 const INSERT_EVENTS = prepared(
   'audit.insert-events',
-  `INSERT INTO audit_events (action, outcome, actor_user_id, actor_username, actor_role, entity_type,
-                             entity_id, patient_id, client_address, request_id, details)
-   SELECT action, outcome, actor_user_id, actor_username, actor_role, entity_type, entity_id, patient_id,
-          client_address, request_id, details
+  `INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS})
+   SELECT ${AUDIT_EVENT_COLUMNS}
      FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
                  $8::uuid[], $9::text[], $10::text[], $11::jsonb[])
           WITH ORDINALITY AS row(action, outcome, actor_user_id, actor_username, actor_role, entity_type,

@@ -42,6 +42,19 @@ export class AuditTrail {
   }
 
   /**
+   * The row of `event`, for a statement that inserts it with the change it records, in one round trip
+   * and atomic without a transaction (registerPatient). Call `recorded` once that statement has committed.
+   */
+  rowFor(context: RequestContext, event: AuditEvent): AuditEventRow {
+    return rowOf(context, event);
+  }
+
+  /** The audit.log line and count of an event whose row its own statement has committed (see rowFor). */
+  recorded(context: RequestContext, event: AuditEvent): void {
+    this.writeLine(context, event);
+  }
+
+  /**
    * Records an event that is not part of a change, such as a read or a refused request; resolves once
    * the row has committed (in a batch with others arriving at the same time: AuditBatchWriter).
    */

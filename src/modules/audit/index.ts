@@ -1,5 +1,10 @@
 export { AuditTrail, type AuditEvent } from './audit.service.js';
-export type { AuditEventFilter, StoredAuditEvent } from './audit.repository.js';
+export {
+  AUDIT_EVENT_COLUMNS,
+  type AuditEventFilter,
+  type AuditEventRow,
+  type StoredAuditEvent,
+} from './audit.repository.js';
 export { registerAuditRoutes } from './audit.routes.js';
 export { AuditSealer } from './audit-sealer.js';
 export { verifyAuditChain, type ChainFinding, type ChainVerification } from './audit-verify.js';

@@ -2,7 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import { statementText, type Queryable } from '../../db/index.js';
-import { COUNT_CAP, searchPatients } from './patients.repository.js';
+import {
+  COUNT_CAP,
+  registerPatient,
+  searchPatients,
+  type RegistrationAuditRow,
+} from './patients.repository.js';
+
+const AUDIT_ROW: RegistrationAuditRow = {
+  action: 'PATIENT_REGISTERED',
+  outcome: 'success',
+  actorUserId: null,
+  actorUsername: 'test',
+  actorRole: 'staff',
+  entityType: 'patient',
+  clientAddress: null,
+  requestId: null,
+};
 
 describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
   let t: TestApp;
@@ -196,6 +212,60 @@ describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
     expect(viewed[0]).not.toContain('Audit Reader');
   });
 
+  it("writes a registration's audit row in the registration's own statement: all of it, or nothing", async () => {
+    const earlier = (await register({ name: 'Wilhelmina Ashdown', dateOfBirth: '1944-04-04' })).json();
+    const created = await register(
+      { name: 'Wilhelmina Ashdown', dateOfBirth: '1944-04-04' },
+      { 'x-request-id': `req-register-${kind}` },
+    );
+    expect(created.statusCode).toBe(201);
+    const patient = created.json();
+    const staff = await t.database.db.query<{ id: string; username: string }>(
+      `SELECT u.id, u.username FROM users AS u JOIN patients AS p ON p.created_by = u.id WHERE p.id = $1`,
+      [patient.id],
+    );
+    const rows = await t.database.db.query(
+      `SELECT action, outcome, actor_user_id, actor_username, actor_role, entity_type, entity_id, patient_id,
+              client_address, request_id, details
+         FROM audit_events WHERE patient_id = $1`,
+      [patient.id],
+    );
+    expect(rows.rows).toEqual([
+      {
+        action: 'PATIENT_REGISTERED',
+        outcome: 'success',
+        actor_user_id: staff.rows[0]!.id,
+        actor_username: staff.rows[0]!.username,
+        actor_role: 'staff',
+        entity_type: 'patient',
+        entity_id: patient.id,
+        patient_id: patient.id,
+        client_address: '127.0.0.1',
+        request_id: `req-register-${kind}`,
+        details: { mrn: patient.mrn, possibleDuplicates: [earlier.id] },
+      },
+    ]);
+    const lines = (await t.logLines('audit')).filter((line) => line.includes(`req-register-${kind}`));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/\bPATIENT_REGISTERED\b/);
+    expect(lines[0]).toContain(patient.id);
+    expect(lines[0]).not.toContain('Wilhelmina');
+
+    // An audit row that cannot be written takes the patient with it.
+    const unwritable = { ...AUDIT_ROW, actorUserId: 'not a user id' };
+    await expect(
+      registerPatient(
+        t.database.db,
+        { name: 'Never Stored', dateOfBirth: '1955-05-05' },
+        {},
+        staff.rows[0]!.id,
+        unwritable,
+      ),
+    ).rejects.toThrow();
+    const stored = await t.database.db.query("SELECT 1 FROM patients WHERE name = 'Never Stored'");
+    expect(stored.rowCount).toBe(0);
+  });
+
   it('refuses the audit trail to change: UPDATE and DELETE on audit_events fail', async () => {
     await expect(t.database.db.query("UPDATE audit_events SET action = 'X'")).rejects.toThrow(/append-only/);
     await expect(t.database.db.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
@@ -242,6 +312,12 @@ describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
       "SELECT count(*)::int AS n FROM patients WHERE name = 'Idempotent Irene'",
     );
     expect(count.rows[0]!.n).toBe(1);
+    // One registration, so one audit row (the replays answer what was stored).
+    const audited = await t.database.db.query(
+      "SELECT 1 FROM audit_events WHERE patient_id = $1 AND action = 'PATIENT_REGISTERED'",
+      [a.json().id],
+    );
+    expect(audited.rowCount).toBe(1);
     const reused = await register({ ...body, name: 'Someone Else' }, headers);
     expect(reused.statusCode).toBe(422);
   });

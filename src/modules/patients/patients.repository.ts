@@ -1,5 +1,6 @@
 import { prepared, type Queryable } from '../../db/index.js';
 import { escapeLike } from '../../shared/like.js';
+import { AUDIT_EVENT_COLUMNS, type AuditEventRow } from '../audit/index.js';
 import type { RegisterPatientInput, UpdatePatientInput } from './patients.schemas.js';
 
 export interface PatientRecord {
@@ -85,10 +86,11 @@ const EDITABLE_COLUMNS = {
 } as const satisfies Record<Exclude<keyof UpdatePatientInput, 'insuranceNumber' | 'nationalId'>, string>;
 
 /**
- * Inserts the patient and, in the same statement, finds the registered patients who may be the same
- * person: a similar name and the same birth date or phone digits. One round trip, prepared once per
- * connection (planning the two cost about as much as running them). Every part of a statement reads the
- * same snapshot, so the new record is never among its own likely duplicates.
+ * Inserts the patient, finds the registered patients who may be the same person (a similar name and the
+ * same birth date or phone digits) and writes the audit row of the registration, all in one statement:
+ * one round trip, atomic without BEGIN and COMMIT, prepared once per connection (planning it cost about
+ * as much as running it). Every part of a statement reads the same snapshot, so the new record is never
+ * among its own likely duplicates.
  * `phone_digits <> ''` is written out so that the generic plan may use the partial index on phone digits.
  */
 const REGISTER = prepared(
@@ -106,19 +108,34 @@ const REGISTER = prepared(
        emergency_contact_phone, insurance_provider, insurance_number_encrypted, insurance_number_hash,
        national_id_encrypted, national_id_hash, created_by, updated_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-     RETURNING ${COLUMNS})
+     RETURNING ${COLUMNS}),
+   audited AS (
+     INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS})
+     SELECT $16::text, $17::text, $18::uuid, $19::text, $20::text, $21::text, inserted.id::text, inserted.id,
+            $22::text, $23::text,
+            jsonb_build_object('mrn', inserted.mrn, 'possibleDuplicates',
+              (SELECT coalesce(jsonb_agg(d.id ORDER BY d.score DESC), '[]') FROM likely_duplicates AS d))
+       FROM inserted)
    SELECT inserted.*,
           (SELECT coalesce(jsonb_agg(to_jsonb(d) - 'score' ORDER BY d.score DESC), '[]')
              FROM likely_duplicates AS d) AS "likelyDuplicates"
      FROM inserted`,
 );
 
-/** A new patient record, and the patients already registered who may be the same person (at most 5). */
+/** The audit row of a registration, but for what the statement fills in from the new record. */
+export type RegistrationAuditRow = Omit<AuditEventRow, 'entityId' | 'patientId' | 'details'>;
+
+/**
+ * A new patient record, the patients already registered who may be the same person (at most 5), and
+ * the audit row of the registration (entity and patient: the new record; details: its MRN and the
+ * likely duplicates' ids).
+ */
 export async function registerPatient(
   db: Queryable,
   input: RegisterPatientInput,
   sealed: SealedPatientIdentifiers,
   userId: string,
+  audit: RegistrationAuditRow,
 ): Promise<{ patient: StoredPatientRecord; likelyDuplicates: PatientSummaryRecord[] }> {
   const digits = (input.phone ?? '').replace(/\D/g, '');
   const result = await db.query<StoredPatientRecord & { likelyDuplicates: PatientSummaryRecord[] }>(
@@ -140,6 +157,14 @@ export async function registerPatient(
       userId,
       // Fewer than four digits ("0", "112") say nothing about who the patient is.
       digits.length >= 4 ? digits : '',
+      audit.action,
+      audit.outcome,
+      audit.actorUserId,
+      audit.actorUsername,
+      audit.actorRole,
+      audit.entityType,
+      audit.clientAddress,
+      audit.requestId,
     ],
   );
   const { likelyDuplicates, ...patient } = result.rows[0]!;

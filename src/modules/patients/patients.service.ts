@@ -1,10 +1,10 @@
 import { cacheKeys, cacheNamespaces, recordCodec, type CachedReads } from '../../cache/index.js';
-import type { Database } from '../../db/index.js';
+import type { Database, Queryable } from '../../db/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import { updateRefusal } from '../../shared/versioned-update.js';
-import type { AuditTrail } from '../audit/index.js';
+import type { AuditEvent, AuditTrail } from '../audit/index.js';
 import { FieldDecryptionError, type FieldCipher } from '../security/index.js';
 import {
   COUNT_CAP,
@@ -40,6 +40,9 @@ export interface PatientPage {
 }
 
 const OLDEST_PLAUSIBLE_BIRTH = '1880-01-01';
+
+/** The audit event of a registration; its row is written by the registration's own statement. */
+const REGISTERED = { action: 'PATIENT_REGISTERED', entityType: 'patient' } as const satisfies AuditEvent;
 
 /**
  * How a patient record is kept in the cache (its timestamps come back as Dates). The record is cached
@@ -89,35 +92,37 @@ export class PatientsService {
     const name = input.name.trim();
     if (name === '')
       throw new ValidationError('The name is empty.', [{ field: 'name', message: 'must not be blank' }]);
-    return this.db.transaction((tx) =>
-      runIdempotent(tx, idempotency, async () => {
-        const { patient: stored, likelyDuplicates: duplicates } = await registerPatient(
-          tx,
-          { ...input, name },
-          this.seal(input),
-          actorId(context),
-        );
-        const patient = this.open(stored);
-        await this.audit.record(tx, context, {
-          action: 'PATIENT_REGISTERED',
-          entityType: 'patient',
-          entityId: patient.id,
-          patientId: patient.id,
-          details: { mrn: patient.mrn, possibleDuplicates: duplicates.map((duplicate) => duplicate.id) },
-        });
-        const warnings: DuplicateWarning[] =
-          duplicates.length === 0
-            ? []
-            : [
-                {
-                  code: 'possible_duplicate',
-                  message: `${duplicates.length} registered patient(s) have a similar name and the same date of birth or phone. Check that this is not the same person.`,
-                  patients: duplicates,
-                },
-              ];
-        return { status: 201, body: { ...patient, warnings } };
-      }),
-    );
+    // Set once the statement has run, for the audit.log line once it has committed.
+    let registered: AuditEvent | undefined;
+    const register = async (db: Queryable): Promise<{ status: number; body: RegisteredPatient }> => {
+      const { patient: stored, likelyDuplicates: duplicates } = await registerPatient(
+        db,
+        { ...input, name },
+        this.seal(input),
+        actorId(context),
+        this.audit.rowFor(context, REGISTERED),
+      );
+      const patient = this.open(stored);
+      registered = { ...REGISTERED, entityId: patient.id, patientId: patient.id };
+      const warnings: DuplicateWarning[] =
+        duplicates.length === 0
+          ? []
+          : [
+              {
+                code: 'possible_duplicate',
+                message: `${duplicates.length} registered patient(s) have a similar name and the same date of birth or phone. Check that this is not the same person.`,
+                patients: duplicates,
+              },
+            ];
+      return { status: 201, body: { ...patient, warnings } };
+    };
+    // The statement writes the audit row too: alone, it needs no transaction; with an Idempotency-Key it
+    // joins the transaction that claims the key and keeps the answer.
+    const response = idempotency
+      ? await this.db.transaction((tx) => runIdempotent(tx, idempotency, () => register(tx)))
+      : { ...(await register(this.db)), replayed: false };
+    if (registered) this.audit.recorded(context, registered);
+    return response;
   }
 
   /** One record; the audit row of the view is written whether the record came from the cache or not. */
