@@ -16,15 +16,10 @@ import {
   endSession,
   endUserSessions,
   findOpenSession,
-  insertSession,
+  openSession,
   touchSession,
 } from './sessions.repository.js';
-import {
-  findUserById,
-  findUserByUsername,
-  recordSuccessfulLogin,
-  updatePassword,
-} from './users.repository.js';
+import { findUserById, findUserByUsername, updatePassword } from './users.repository.js';
 
 export interface SignedIn {
   readonly token: string;
@@ -169,19 +164,16 @@ export class AuthService {
     }
     // A new token at every sign-in: a token planted before sign-in (session fixation) is never promoted.
     const token = randomBytes(32).toString('base64url');
-    // The sign-in's two writes commit together: one WAL flush per sign-in instead of two, which
-    // doubled the sign-ins per second on this machine's disk (bench: 21/s -> 43/s).
-    const session = await this.db.transaction(async (tx) => {
-      if (!(await recordSuccessfulLogin(tx, user.id))) return undefined;
-      return insertSession(tx, {
-        userId: user.id,
-        tokenHash: hashToken(token),
-        now: this.clock.now(),
-        absoluteTimeoutMs: this.config.security.session.absoluteTimeoutMs,
-        clientAddress: context.clientAddress,
-        userAgent: userAgent?.slice(0, 300) ?? null,
-        mfaVerified: user.mfaEnabled,
-      });
+    // The sign-in's two writes are one statement (one WAL flush, as the transaction it replaced, which
+    // had doubled sign-ins per second on this machine's disk: 21/s -> 43/s), and one round trip, not four.
+    const session = await openSession(this.db, {
+      userId: user.id,
+      tokenHash: hashToken(token),
+      now: this.clock.now(),
+      absoluteTimeoutMs: this.config.security.session.absoluteTimeoutMs,
+      clientAddress: context.clientAddress,
+      userAgent: userAgent?.slice(0, 300) ?? null,
+      mfaVerified: user.mfaEnabled,
     });
     if (!session) {
       const current = await findUserById(this.db, user.id);

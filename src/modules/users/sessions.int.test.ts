@@ -4,6 +4,7 @@ import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import { commandLineContext, type Role } from '../../shared/request-context.js';
+import { openSession } from './sessions.repository.js';
 
 const MINUTE = 60_000;
 const PASSWORD = 'a sufficiently long passphrase';
@@ -55,6 +56,43 @@ describe.each(DATABASE_KINDS)('sessions, cookies, CSRF and password rules on %s'
     expect(second).not.toBe(first);
     const stored = await t.database.db.query<{ token_hash: string }>('SELECT token_hash FROM sessions');
     expect(stored.rows.map((row) => row.token_hash).join(' ')).not.toContain(first);
+  });
+
+  it('opens a session and clears failed attempts in one statement, and neither for a user locked meanwhile', async () => {
+    const id = await createUser('opener');
+    await t.database.db.query('UPDATE users SET failed_attempts = 3 WHERE id = $1', [id]);
+    const session = {
+      userId: id,
+      tokenHash: 'h'.repeat(64),
+      now: new Date('2026-03-01T09:00:00Z'),
+      absoluteTimeoutMs: 60 * MINUTE,
+      clientAddress: '192.0.2.7',
+      userAgent: 'test',
+      mfaVerified: false,
+    };
+    const opened = await openSession(t.database.db, session);
+    expect(opened?.expiresAt).toEqual(new Date('2026-03-01T10:00:00Z'));
+    const user = await t.database.db.query<{ failed_attempts: number; last_login: Date | null }>(
+      'SELECT failed_attempts, last_login FROM users WHERE id = $1',
+      [id],
+    );
+    expect(user.rows[0]).toMatchObject({ failed_attempts: 0, last_login: expect.any(Date) });
+    const stored = await t.database.db.query('SELECT user_id, client_address FROM sessions WHERE id = $1', [
+      opened!.id,
+    ]);
+    expect(stored.rows).toEqual([{ user_id: id, client_address: '192.0.2.7' }]);
+
+    // Locked (by failures through another instance) between the password check and this statement.
+    await t.database.db.query(
+      "UPDATE users SET failed_attempts = 5, locked_until = now() + interval '15 minutes' WHERE id = $1",
+      [id],
+    );
+    expect(await openSession(t.database.db, { ...session, tokenHash: 'k'.repeat(64) })).toBeUndefined();
+    const after = await t.database.db.query<{ failed_attempts: number; sessions: number }>(
+      'SELECT failed_attempts, (SELECT count(*)::int FROM sessions WHERE user_id = $1) AS sessions FROM users WHERE id = $1',
+      [id],
+    );
+    expect(after.rows[0]).toEqual({ failed_attempts: 5, sessions: 1 });
   });
 
   it('ends a session unused for the idle timeout: 401, and its row is gone', async () => {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/index.js';
+import { prepared, type Queryable } from '../../db/index.js';
 import type { Role } from '../../shared/request-context.js';
 
 export interface ActiveSession {
@@ -27,7 +27,27 @@ export interface SessionSummary {
   readonly userAgent: string | null;
 }
 
-export async function insertSession(
+/**
+ * A sign-in's two writes in one statement: clears the failed attempts of a user who is not locked (a
+ * lock may have been set since the password was checked, by failures through another instance) and
+ * opens the session. Atomic without BEGIN and COMMIT, one round trip, prepared once per connection. No
+ * row when the user is locked.
+ */
+const OPEN_SESSION = prepared(
+  'sessions.open',
+  `WITH signed_in AS (
+     UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login = now(), updated_at = now()
+      WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
+      RETURNING id)
+   INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, client_address, user_agent,
+                         mfa_verified_at)
+   SELECT id, $2, $3, $3, $3::timestamptz + make_interval(secs => $4::double precision / 1000), $5, $6,
+          CASE WHEN $7::boolean THEN $3::timestamptz END
+     FROM signed_in
+   RETURNING id, expires_at AS "expiresAt"`,
+);
+
+export async function openSession(
   db: Queryable,
   session: {
     userId: string;
@@ -38,24 +58,17 @@ export async function insertSession(
     userAgent: string | null;
     mfaVerified: boolean;
   },
-): Promise<{ id: string; expiresAt: Date }> {
-  const result = await db.query<{ id: string; expiresAt: Date }>(
-    `INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, client_address, user_agent,
-                           mfa_verified_at)
-     VALUES ($1, $2, $3, $3, $3::timestamptz + make_interval(secs => $4::double precision / 1000), $5, $6,
-             CASE WHEN $7::boolean THEN $3::timestamptz END)
-     RETURNING id, expires_at AS "expiresAt"`,
-    [
-      session.userId,
-      session.tokenHash,
-      session.now,
-      session.absoluteTimeoutMs,
-      session.clientAddress,
-      session.userAgent,
-      session.mfaVerified,
-    ],
-  );
-  return result.rows[0]!;
+): Promise<{ id: string; expiresAt: Date } | undefined> {
+  const result = await db.query<{ id: string; expiresAt: Date }>(OPEN_SESSION, [
+    session.userId,
+    session.tokenHash,
+    session.now,
+    session.absoluteTimeoutMs,
+    session.clientAddress,
+    session.userAgent,
+    session.mfaVerified,
+  ]);
+  return result.rows[0];
 }
 
 /**

@@ -107,19 +107,6 @@ export async function recordFailedAttempt(
   return result.rows[0]!;
 }
 
-/**
- * Records a successful sign-in unless the account got locked meanwhile (by a concurrent failure on
- * another instance); returns false in that case.
- */
-export async function recordSuccessfulLogin(db: Queryable, userId: string): Promise<boolean> {
-  const result = await db.query(
-    `UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login = now(), updated_at = now()
-      WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())`,
-    [userId],
-  );
-  return result.rowCount === 1;
-}
-
 /** An administrator's lock has no end: it is stored as the last representable day. */
 export const INDEFINITE_LOCK = new Date('9999-12-31T00:00:00Z');
 
