@@ -33,6 +33,19 @@ describe('address query changes the router has not rendered yet', () => {
     expect(queries.base(query('doctor=d2')).toString()).toBe('doctor=d2');
   });
 
+  it('take a render of a query asked for twice as the last of them, and a change back as arrived', () => {
+    const queries = new PendingQueries();
+    queries.rendered(query('view=day'));
+    change(queries, 'view=day', 'view', 'week');
+    change(queries, 'view=day', 'view', 'day');
+    // The router went straight to the last: view=day, the query it showed before.
+    queries.rendered(query('view=day'));
+    expect(queries.base(query('view=day')).toString()).toBe('view=day');
+    // A link to view=week later is not one of ours: nothing asked is left to build on instead.
+    queries.rendered(query('view=week'));
+    expect(change(queries, 'view=week', 'date', '2026-12-01')).toBe('view=week&date=2026-12-01');
+  });
+
   it('forget what was asked when the address changes some other way (back, a link)', () => {
     const queries = new PendingQueries();
     change(queries, '', 'doctor', 'd1');

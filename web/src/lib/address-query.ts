@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'react';
-import { useSearchParams } from 'react-router';
+import { useLocation, useSearchParams } from 'react-router';
 
 /**
  * The address queries a page has asked for and the router has not rendered yet.
@@ -23,11 +23,12 @@ export class PendingQueries {
   }
 
   /**
-   * A render of `rendered`: the queries asked for up to it have arrived. One never asked for (back,
-   * a link) replaces them all.
+   * A navigation to `rendered`: the queries asked for up to its last ask have arrived (each ask holds
+   * all before it, so asks the router skipped are in it). One never asked for (back, a link) replaces
+   * them all.
    */
   rendered(rendered: URLSearchParams): void {
-    const index = this.asked.indexOf(rendered.toString());
+    const index = this.asked.lastIndexOf(rendered.toString());
     this.asked.splice(0, index === -1 ? this.asked.length : index + 1);
   }
 }
@@ -41,10 +42,12 @@ export function useAddressQuery(): [
   (change: (latest: URLSearchParams) => URLSearchParams) => void,
 ] {
   const [searchParams, setSearchParams] = useSearchParams();
+  // Every navigation has a key of its own, also one to the query already shown.
+  const { key } = useLocation();
   const pending = useRef<PendingQueries | null>(null);
   pending.current ??= new PendingQueries();
   const queries = pending.current;
-  useLayoutEffect(() => queries.rendered(searchParams), [queries, searchParams]);
+  useLayoutEffect(() => queries.rendered(searchParams), [queries, key, searchParams]);
   return [
     searchParams,
     (change) => {

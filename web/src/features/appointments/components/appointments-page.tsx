@@ -40,10 +40,12 @@ export function AppointmentsPage(): ReactNode {
   const [showInactive, setShowInactive] = useState(false);
   const [booking, setBooking] = useState<BookingDraft | undefined>(undefined);
 
-  const update = (next: Partial<CalendarState>): void =>
-    changeSearch((latest) =>
-      searchFromCalendarState({ ...calendarStateFromSearch(latest, localToday()), ...next }),
-    );
+  /** A change of the calendar's state, or one worked out from the latest state (see useAddressQuery). */
+  const update = (next: Partial<CalendarState> | ((latest: CalendarState) => Partial<CalendarState>)): void =>
+    changeSearch((query) => {
+      const latest = calendarStateFromSearch(query, localToday());
+      return searchFromCalendarState({ ...latest, ...(typeof next === 'function' ? next(latest) : next) });
+    });
 
   const doctors = useDoctors();
   const departments = useDepartments();
@@ -137,7 +139,9 @@ export function AppointmentsPage(): ReactNode {
             update({ doctorId: undefined, departmentId: undefined });
           }}
           onChange={update}
-          onStep={(direction) => update({ date: stepDate(state.view, state.date, direction) })}
+          onStep={(direction) =>
+            update((latest) => ({ date: stepDate(latest.view, latest.date, direction) }))
+          }
         />
       </Paper>
       <ProblemAlert error={doctors.error ?? departments.error} onRetry={() => void doctors.refetch()} />
