@@ -52,6 +52,20 @@ export class AfterCommitQueue {
   }
 }
 
+/**
+ * Runs `work` on `db` without a transaction, and its afterCommit callbacks once it has returned: for a
+ * change made by one statement, atomic on its own. Each statement of `work` commits by itself.
+ */
+export async function inOneStatement<T>(db: Queryable, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  const committed = new AfterCommitQueue();
+  const result = await work({
+    query: (statement, params) => db.query(statement, params),
+    afterCommit: (callback) => committed.add(callback),
+  });
+  committed.run();
+  return result;
+}
+
 export interface QueryResult<Row> {
   readonly rows: Row[];
   readonly rowCount: number;

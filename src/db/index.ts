@@ -13,7 +13,7 @@ export type {
   PreparedStatement,
   Statement,
 } from './database.js';
-export { prepared, sqlState, statementText, withRetries } from './database.js';
+export { inOneStatement, prepared, sqlState, statementText, withRetries } from './database.js';
 export { EmbeddedDatabase } from './embedded.js';
 export { PostgresDatabase } from './postgres.js';
 export { DirectoryLockedError } from './directory-lock.js';

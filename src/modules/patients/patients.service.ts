@@ -1,5 +1,5 @@
 import { cacheKeys, cacheNamespaces, recordCodec, type CachedReads } from '../../cache/index.js';
-import type { Database, Queryable } from '../../db/index.js';
+import { inOneStatement, type Database, type Transaction } from '../../db/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { runIdempotent, type IdempotentRequest, type StoredResponse } from '../../shared/idempotency.js';
 import type { RequestContext } from '../../shared/request-context.js';
@@ -70,7 +70,8 @@ function actorId(context: RequestContext): string {
 
 /**
  * Patient records: registration with duplicate detection, reads, optimistic-locked updates, archiving
- * (never deletion) and search. Every read and change writes its audit record in the same transaction.
+ * (never deletion) and search. Every read and change writes its audit record in the same transaction
+ * (a registration: in the same statement).
  * A record read by id is cached (cache-aside); every change drops it once committed, before answering.
  */
 export class PatientsService {
@@ -92,18 +93,18 @@ export class PatientsService {
     const name = input.name.trim();
     if (name === '')
       throw new ValidationError('The name is empty.', [{ field: 'name', message: 'must not be blank' }]);
-    // Set once the statement has run, for the audit.log line once it has committed.
-    let registered: AuditEvent | undefined;
-    const register = async (db: Queryable): Promise<{ status: number; body: RegisteredPatient }> => {
+    const register = async (tx: Transaction): Promise<{ status: number; body: RegisteredPatient }> => {
       const { patient: stored, likelyDuplicates: duplicates } = await registerPatient(
-        db,
+        tx,
         { ...input, name },
         this.seal(input),
         actorId(context),
         this.audit.rowFor(context, REGISTERED),
       );
       const patient = this.open(stored);
-      registered = { ...REGISTERED, entityId: patient.id, patientId: patient.id };
+      tx.afterCommit(() =>
+        this.audit.recorded(context, { ...REGISTERED, entityId: patient.id, patientId: patient.id }),
+      );
       const warnings: DuplicateWarning[] =
         duplicates.length === 0
           ? []
@@ -118,11 +119,8 @@ export class PatientsService {
     };
     // The statement writes the audit row too: alone, it needs no transaction; with an Idempotency-Key it
     // joins the transaction that claims the key and keeps the answer.
-    const response = idempotency
-      ? await this.db.transaction((tx) => runIdempotent(tx, idempotency, () => register(tx)))
-      : { ...(await register(this.db)), replayed: false };
-    if (registered) this.audit.recorded(context, registered);
-    return response;
+    if (idempotency) return this.db.transaction((tx) => runIdempotent(tx, idempotency, () => register(tx)));
+    return { ...(await inOneStatement(this.db, register)), replayed: false };
   }
 
   /** One record; the audit row of the view is written whether the record came from the cache or not. */
