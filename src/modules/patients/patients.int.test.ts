@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASE_KINDS } from '../../../tests/support/databases.js';
 import { buildTestApp, type TestApp } from '../../../tests/support/test-app.js';
 import { statementText, type Queryable } from '../../db/index.js';
@@ -265,6 +265,23 @@ describe.each(DATABASE_KINDS)('patients on %s', (kind) => {
     ).rejects.toThrow(/audit_events_outcome_check/);
     const stored = await t.database.db.query("SELECT 1 FROM patients WHERE name = 'Never Stored'");
     expect(stored.rowCount).toBe(0);
+  });
+
+  it('registers without a transaction (one statement), and in one with an Idempotency-Key', async () => {
+    const transactions = vi.spyOn(t.database.db, 'transaction');
+    try {
+      const alone = await register({ name: 'Oneshot Olwen', dateOfBirth: '1981-08-08' });
+      expect(alone.statusCode).toBe(201);
+      expect(transactions).not.toHaveBeenCalled();
+      const keyed = await register(
+        { name: 'Keyed Kasimir', dateOfBirth: '1982-09-09' },
+        { 'idempotency-key': `key-${kind}-one-statement` },
+      );
+      expect(keyed.statusCode).toBe(201);
+      expect(transactions).toHaveBeenCalledTimes(1);
+    } finally {
+      transactions.mockRestore();
+    }
   });
 
   it('refuses the audit trail to change: UPDATE and DELETE on audit_events fail', async () => {
