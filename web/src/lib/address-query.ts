@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 
 /**
@@ -44,9 +44,7 @@ export function useAddressQuery(): [
   const [searchParams, setSearchParams] = useSearchParams();
   // Every navigation has a key of its own, also one to the query already shown.
   const { key } = useLocation();
-  const pending = useRef<PendingQueries | null>(null);
-  pending.current ??= new PendingQueries();
-  const queries = pending.current;
+  const [queries] = useState(() => new PendingQueries());
   useLayoutEffect(() => queries.rendered(searchParams), [queries, key, searchParams]);
   return [
     searchParams,
